@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { probe } from '../io/index.js';
+import { formatProbe } from './format-probe.js';
+import { EXIT, runAction } from './run-action.js';
+import { samplesCommand } from './samples-command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Commands whose work another issue brings: they say so and exit 2, never a fake result. */
+const PLANNED: { name: string; args: string; summary: string; issue: number; what: string }[] = [
+  { name: 'encode', args: '<input>', summary: 'HDR10/HLG video -> distributable 8-bit SDR file that carries the restore manifest', issue: 3, what: 'the pipeline' },
+  { name: 'restore', args: '<input>', summary: 'SDR file made by encode -> HDR10 (or HLG, or EXR frames)', issue: 3, what: 'the pipeline' },
+  { name: 'upconvert', args: '<input>', summary: 'any SDR video -> HDR10, blind (no manifest)', issue: 3, what: 'the pipeline' },
+  { name: 'pack', args: '<input>', summary: 'bundle an encoded SDR file, its manifest and models into a zip', issue: 3, what: 'the pipeline' },
+  { name: 'unpack', args: '<bundle>', summary: 'extract a bundle made by pack', issue: 3, what: 'the pipeline' },
+  { name: 'roundtrip', args: '<input>', summary: 'encode at a rate ladder, restore, measure every method, write a report', issue: 6, what: 'evaluation' },
+  { name: 'eval', args: '<reference> <test>', summary: 'measure a pair of files (PU21-PSNR, ΔE_ITP, TMQI, ...)', issue: 6, what: 'evaluation' },
+  { name: 'train', args: '', summary: 'train the reverse/forward camera networks', issue: 4, what: 'the networks and training' },
+  { name: 'export', args: '', summary: 'export trained networks to ONNX', issue: 5, what: 'the inference engine' },
+  { name: 'bench', args: '[what]', summary: 'throughput benchmarks of the models', issue: 5, what: 'the inference engine' },
+];
+
+export function buildProgram(): Command {
+  const program = new Command('duhdr')
+    .description('Carry HDR video through an 8-bit SDR world and back.')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  duhdr probe samples/city-pq.mkv          describe a file: colour, HDR10 metadata, streams
+  duhdr probe clip.mp4 --json | jq .video  the same as JSON, for scripts
+  duhdr samples --out samples              render the HDR10/HLG/SDR sample clips again
+
+ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
+    );
+
+  program
+    .command('probe')
+    .description('Describe a media file: container, streams, colour tags, HDR10 metadata, and pq|hlg|sdr|unknown')
+    .argument('<file>', 'video or image file')
+    .option('--json', 'print the full description as JSON')
+    .option('--no-count', 'do not demux the whole file to count frames when the container does not say')
+    .option('-v, --verbose', 'print ffmpeg/ffprobe command lines and their output')
+    .action(async (file: string, opts: { json?: boolean; count: boolean; verbose?: boolean }) => {
+      await runAction(async ({ signal }) => {
+        const info = await probe(file, { countFrames: opts.count, signal });
+        process.stdout.write(opts.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatProbe(info)}\n`);
+      }, opts);
+    });
+
+  program.addCommand(samplesCommand());
+
+  for (const p of PLANNED) {
+    const cmd = program
+      .command(p.name)
+      .description(`${p.summary} (arrives with issue #${p.issue}: ${p.what})`)
+      .allowUnknownOption()
+      .addOption(new Option('-o, --output <file>').hideHelp());
+    if (p.args) cmd.argument(p.args);
+    cmd.action(() => {
+      process.stderr.write(`duhdr ${p.name}: not available yet — ${p.what} (issue #${p.issue}) brings it\n`);
+      process.exitCode = EXIT.usage;
+    });
+  }
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,58 @@
+import { DuhdrError, CanceledError, FfmpegError, isVerbose, setVerbose } from '../io/index.js';
+
+export type ActionContext = { signal: AbortSignal };
+
+/** Exit codes: 1 failure, 2 usage / not yet available, 130 interrupted (128 + SIGINT). */
+export const EXIT = { failure: 1, usage: 2, interrupted: 130 } as const;
+
+/**
+ * Run a command body with the CLI's contract: Ctrl-C or SIGTERM aborts the work (children are
+ * stopped, temp files removed) and exits 130/143; a DuhdrError prints one line and exits non-zero;
+ * anything else is a bug and prints its stack.
+ */
+export async function runAction(body: (ctx: ActionContext) => Promise<void>, options: { verbose?: boolean }): Promise<void> {
+  if (options.verbose) setVerbose(true);
+  const controller = new AbortController();
+  let exitCode: number = EXIT.interrupted;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(exitCode); // second Ctrl-C: stop waiting for cleanup
+    exitCode = sig === 'SIGTERM' ? 143 : 130;
+    controller.abort(new CanceledError(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await body({ signal: controller.signal });
+  } catch (err) {
+    process.exitCode = reportError(err, exitCode);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Print an error the way the CLI promises; returns the exit code. */
+export function reportError(err: unknown, interruptedCode: number = EXIT.interrupted): number {
+  if (err instanceof CanceledError) {
+    process.stderr.write(`duhdr: ${err.message}\n`);
+    return interruptedCode;
+  }
+  if (err instanceof DuhdrError) {
+    process.stderr.write(`duhdr: ${err.message}\n`);
+    if (err instanceof FfmpegError && isVerbose()) {
+      process.stderr.write(`  command: ${err.command}\n  stderr:\n${err.stderrTail.replace(/^/gm, '    ')}\n`);
+    } else if (err instanceof FfmpegError) {
+      process.stderr.write('  (run with --verbose for the ffmpeg command line and its output)\n');
+    }
+    return err.exitCode;
+  }
+  if (err instanceof RangeError || err instanceof TypeError) {
+    // Option validation at the library boundary uses these; a stack would only distract.
+    if (!isVerbose() && /^(options?\.|[\w.-]+:)/.test(err.message)) {
+      process.stderr.write(`duhdr: ${err.message}\n`);
+      return EXIT.usage;
+    }
+  }
+  process.stderr.write(`duhdr: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT.failure;
+}

@@ -1,0 +1,237 @@
+import type { Readable } from 'node:stream';
+import { binaries } from './ffmpeg-binaries.js';
+import { ManagedChild } from './child-process.js';
+import { CanceledError, FfmpegError, InputError, toCanceledError } from './errors.js';
+import { log } from './log.js';
+import { frameByteLength, planeViews, planarFormat, type PlanarFormat, type Plane } from './pixel-format.js';
+import { probe } from './probe.js';
+import { runToCompletion } from './run-tool.js';
+
+/** One decoded frame: planes are views over `data`, which the consumer owns. */
+export type Frame = {
+  index: number;
+  /** Presentation time in seconds from the stream start. */
+  pts: number;
+  width: number;
+  height: number;
+  format: PlanarFormat;
+  data: Uint8Array;
+  planes: Plane[];
+};
+
+export type FrameSource =
+  | string
+  /** A byte stream fed to ffmpeg's stdin (e.g. a zip entry); needs width/height/frameRate given. */
+  | { stream: Readable; label: string };
+
+export type FrameReaderOptions = {
+  /** Pixel format to deliver, e.g. 'yuv420p10le'. Conversions happen in ffmpeg. */
+  format: PlanarFormat;
+  /** Output size; defaults to the source's (probed). */
+  width?: number;
+  height?: number;
+  /** Frame rate used for pts when the stream's timestamps are regular; defaults to the probed one. */
+  frameRate?: number;
+  /** Frames the caller expects (e.g. from probe); a different count received is an error. */
+  expectedFrames?: number | null;
+  /** Stop after this many frames. */
+  maxFrames?: number;
+  /** Extra ffmpeg input options placed before -i (e.g. ['-framerate', '24'] for image sequences). */
+  inputArgs?: string[];
+  /** A filter chain run before the pixel format conversion (e.g. 'scale=640:-2'). */
+  videoFilter?: string;
+  signal?: AbortSignal;
+};
+
+type Resolved = Required<Pick<FrameReaderOptions, 'format' | 'width' | 'height' | 'frameRate'>> & {
+  label: string;
+  timestamps: number[] | null;
+  scale: boolean;
+};
+
+/**
+ * Decodes a video (or image / image sequence) into compact planar frames through one ffmpeg
+ * child. Iterate it with `for await`; the decoder is paused while the consumer is behind (the
+ * pipe fills and ffmpeg blocks), so memory stays flat. Breaking out of the loop or aborting the
+ * signal stops ffmpeg; the iterator only finishes once the child has exited.
+ *
+ * @example
+ * const reader = await FrameReader.open('in.mkv', { format: 'yuv420p10le' });
+ * for await (const frame of reader) console.log(frame.index, frame.pts, frame.planes[0].length);
+ */
+export class FrameReader implements AsyncIterable<Frame> {
+  readonly source: FrameSource;
+  readonly format: PlanarFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  readonly frameBytes: number;
+  readonly #options: FrameReaderOptions;
+  readonly #label: string;
+  readonly #timestamps: number[] | null;
+  readonly #scale: boolean;
+  #started = false;
+  #child: ManagedChild | undefined;
+
+  private constructor(source: FrameSource, options: FrameReaderOptions, resolved: Resolved) {
+    this.source = source;
+    this.#options = options;
+    this.format = resolved.format;
+    this.width = resolved.width;
+    this.height = resolved.height;
+    this.frameRate = resolved.frameRate;
+    this.#label = resolved.label;
+    this.#timestamps = resolved.timestamps;
+    this.#scale = resolved.scale;
+    this.frameBytes = frameByteLength(this.format, this.width, this.height);
+  }
+
+  /** Open a reader; probes the source for whatever size/rate the options leave out. */
+  static async open(source: FrameSource, options: FrameReaderOptions): Promise<FrameReader> {
+    planarFormat(options.format); // validates the name
+    const label = typeof source === 'string' ? source : source.label;
+    let { width, height, frameRate } = options;
+    let timestamps: number[] | null = null;
+    let scale = false;
+    if (typeof source === 'string') {
+      const info = await probe(source, { countFrames: false, ...(options.signal ? { signal: options.signal } : {}) });
+      if (!info.video) throw new InputError(source, 'has no video stream');
+      width ??= info.video.width;
+      height ??= info.video.height;
+      frameRate ??= info.video.frameRate || 25;
+      scale = width !== info.video.width || height !== info.video.height;
+      if (info.video.variableFrameRate) timestamps = await packetTimestamps(source, info.video.index, options.signal);
+    }
+    if (width === undefined || height === undefined || frameRate === undefined) {
+      throw new TypeError(`${label}: width, height and frameRate are required when reading from a stream`);
+    }
+    for (const [k, v] of [['width', width], ['height', height]] as const) {
+      if (!Number.isInteger(v) || v <= 0) throw new RangeError(`options.${k} must be a positive integer, got ${v}`);
+    }
+    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale });
+  }
+
+  #args(): string[] {
+    const o = this.#options;
+    const input = typeof this.source === 'string' ? this.source : 'pipe:0';
+    // Scale only on request: an unneeded swscale pass costs time and may touch colour.
+    const filters = [o.videoFilter, this.#scale ? `scale=${this.width}:${this.height}` : ''].filter(Boolean).join(',');
+    return [
+      '-hide_banner',
+      '-nostats',
+      '-loglevel', 'error',
+      ...(typeof this.source === 'string' ? ['-nostdin'] : []),
+      ...(o.inputArgs ?? []),
+      '-i', input,
+      '-map', '0:v:0',
+      ...(filters ? ['-vf', filters] : []),
+      // Emit frames as decoded: no duplication or dropping for variable frame rates.
+      '-vsync', 'passthrough',
+      ...(o.maxFrames !== undefined ? ['-frames:v', String(o.maxFrames)] : []),
+      '-f', 'rawvideo',
+      '-pix_fmt', this.format,
+      'pipe:1',
+    ];
+  }
+
+  /** The ffmpeg process (for tests and diagnostics); undefined before iteration starts. */
+  get child(): ManagedChild | undefined {
+    return this.#child;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
+    if (this.#started) throw new Error(`${this.#label}: a FrameReader can be iterated once`);
+    this.#started = true;
+    const signal = this.#options.signal;
+    const stdinSource = typeof this.source === 'string' ? undefined : this.source.stream;
+    const child = new ManagedChild(binaries().ffmpeg.path, this.#args(), {
+      label: `decoding ${this.#label}`,
+      signal,
+      stdio: [stdinSource ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      onStderr: log.childStderr,
+    });
+    this.#child = child;
+    log.command(child.command);
+    if (child.exited) await child.done; // aborted before start: throws CanceledError
+    if (stdinSource && child.process.stdin) {
+      const stdin = child.process.stdin;
+      stdin.on('error', () => {}); // EPIPE when ffmpeg stops early; its exit status tells the story
+      stdinSource.on('error', (err) => child.stop(new InputError(this.#label, `read failed: ${err.message}`, { cause: err })));
+      stdinSource.pipe(stdin);
+    }
+
+    const frameBytes = this.frameBytes;
+    let index = 0;
+    let frame = new Uint8Array(frameBytes);
+    let filled = 0;
+    let finished = false;
+    try {
+      for await (const chunk of child.process.stdout! as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          const n = Math.min(chunk.length - offset, frameBytes - filled);
+          frame.set(chunk.subarray(offset, offset + n), filled);
+          filled += n;
+          offset += n;
+          if (filled === frameBytes) {
+            yield this.#frame(index++, frame);
+            frame = new Uint8Array(frameBytes);
+            filled = 0;
+          }
+        }
+      }
+      await child.done;
+      finished = true;
+    } catch (err) {
+      if (signal?.aborted) throw toCanceledError(signal);
+      // The stream ended because the child died: its exit status is the better error.
+      await child.done;
+      throw err;
+    } finally {
+      if (!finished) {
+        child.stop(new CanceledError(`${this.#label}: reading stopped early`));
+        await child.done.catch(() => {});
+      }
+    }
+    if (filled !== 0) {
+      throw new InputError(this.#label, `decoder output ended mid-frame (${filled} of ${frameBytes} bytes)`);
+    }
+    const expected = this.#options.expectedFrames;
+    const limit = this.#options.maxFrames;
+    if (expected !== undefined && expected !== null && index !== expected && !(limit !== undefined && index === limit)) {
+      throw new InputError(
+        this.#label,
+        `decoded ${index} frames but the file promised ${expected} — it is truncated or corrupt`,
+      );
+    }
+  }
+
+  #frame(index: number, data: Uint8Array): Frame {
+    return {
+      index,
+      pts: this.#timestamps?.[index] ?? index / this.frameRate,
+      width: this.width,
+      height: this.height,
+      format: this.format,
+      data,
+      planes: planeViews(this.format, this.width, this.height, data),
+    };
+  }
+}
+
+/** Sorted presentation times of a stream's packets (demux only, no decoding): VFR timestamps. */
+async function packetTimestamps(file: string, stream: number, signal: AbortSignal | undefined): Promise<number[]> {
+  try {
+    const out = await runToCompletion(
+      binaries().ffprobe.path,
+      ['-v', 'error', '-select_streams', String(stream), '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
+      { label: `reading timestamps of ${file}`, signal },
+    );
+    const times = out.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
+    const start = times[0] ?? 0;
+    return times.map((t) => t - start);
+  } catch (err) {
+    if (err instanceof FfmpegError) throw new InputError(file, 'cannot read packet timestamps', { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,215 @@
+import type { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { binaries, requireEncoder } from './ffmpeg-binaries.js';
+import { ManagedChild } from './child-process.js';
+import { CanceledError, DuhdrError, InputError, toCanceledError } from './errors.js';
+import { log } from './log.js';
+import { frameByteLength, planarFormat, type PlanarFormat } from './pixel-format.js';
+import { probe, type Hdr10Metadata, type Rational } from './probe.js';
+import { checkWritableOutput, commitTemp, discardTemp, tempPathFor } from './atomic-output.js';
+import { videoEncoderArgs, type ColorTags, type EncoderSettings } from './encoder-args.js';
+
+export type Attachment = { path: string; filename: string; mimetype: string };
+
+export type FrameWriterOptions = {
+  output: string;
+  width: number;
+  height: number;
+  /** Planar format of the frames handed to write(). */
+  format: PlanarFormat;
+  frameRate: number | Rational;
+  encoder: EncoderSettings;
+  color: ColorTags;
+  /** HDR10 static metadata written as SEI (x265) — mastering display and MaxCLL/MaxFALL. */
+  hdr10?: Hdr10Metadata | null;
+  /** Copy audio, subtitles, chapters and global tags from this file, unchanged. */
+  copyStreamsFrom?: string;
+  /** Files attached to the container (Matroska only), e.g. duhdr's manifest. */
+  attachments?: Attachment[];
+  /** Global container tags. */
+  metadata?: Record<string, string>;
+  /** Force the container (ffmpeg muxer name); by default chosen from the output's extension. */
+  container?: string;
+  signal?: AbortSignal;
+};
+
+const MATROSKA = /\.(mkv|mka|webm)$/i;
+
+/**
+ * Encodes planar frames into a file through one ffmpeg child. `write()` resolves once ffmpeg
+ * has taken the bytes (it waits for 'drain'), so a fast producer is held back by the encoder.
+ * Output goes to a temporary file beside the target and is renamed only by a successful
+ * `finish()`; `abort()` or any failure leaves no file and no process.
+ *
+ * @example
+ * const w = await FrameWriter.open({ output: 'out.mkv', width, height, format: 'yuv420p',
+ *   frameRate: 24, encoder: { codec: 'libx264', pixelFormat: 'yuv420p', crf: 20 }, color: SDR_BT709 });
+ * for (const f of frames) await w.write(f.data);
+ * await w.finish();
+ */
+export class FrameWriter {
+  readonly output: string;
+  readonly tempPath: string;
+  readonly frameBytes: number;
+  readonly #child: ManagedChild;
+  readonly #label: string;
+  #framesWritten = 0;
+  #state: 'open' | 'finishing' | 'done' | 'failed' = 'open';
+  #failure: Promise<never>;
+
+  private constructor(options: FrameWriterOptions, args: string[], temp: string) {
+    this.output = options.output;
+    this.tempPath = temp;
+    this.frameBytes = frameByteLength(options.format, options.width, options.height);
+    this.#label = `encoding ${options.output}`;
+    this.#child = new ManagedChild(binaries().ffmpeg.path, args, {
+      label: this.#label,
+      signal: options.signal,
+      stdio: ['pipe', 'ignore', 'pipe'],
+      onStderr: log.childStderr,
+    });
+    log.command(this.#child.command);
+    this.#child.process?.stdin?.on('error', () => {}); // EPIPE if ffmpeg dies; done's rejection says why
+    // Rejects as soon as ffmpeg exits before finish(): a write waiting on 'drain' must not hang.
+    this.#failure = this.#child.done.then((): never => {
+      throw new DuhdrError(`${this.#label}: ffmpeg exited before all frames were written`);
+    });
+    this.#failure.catch(() => {});
+  }
+
+  /** Validate options, check the output is writable, and start ffmpeg. */
+  static async open(options: FrameWriterOptions): Promise<FrameWriter> {
+    const { width, height } = options;
+    if (!Number.isInteger(width) || width <= 0) throw new RangeError(`options.width must be a positive integer, got ${width}`);
+    if (!Number.isInteger(height) || height <= 0) throw new RangeError(`options.height must be a positive integer, got ${height}`);
+    planarFormat(options.format);
+    const out = planarFormat(options.encoder.pixelFormat);
+    if (out.subsampling === '420' && (width % 2 || height % 2)) {
+      throw new InputError(options.output, `${width}x${height} has an odd dimension; 4:2:0 needs even width and height — crop or pad to ${width - (width % 2)}x${height - (height % 2)}`);
+    }
+    requireEncoder(options.encoder.codec, `writing ${options.output}`);
+    if (options.signal?.aborted) throw toCanceledError(options.signal);
+    await checkWritableOutput(options.output, options.copyStreamsFrom ? [options.copyStreamsFrom] : []);
+    const temp = tempPathFor(options.output);
+    const args = await buildArgs(options, temp);
+    return new FrameWriter(options, args, temp);
+  }
+
+  get framesWritten(): number {
+    return this.#framesWritten;
+  }
+
+  /** The ffmpeg child (tests, diagnostics). */
+  get child(): ManagedChild {
+    return this.#child;
+  }
+
+  /** Write one frame (exactly `frameBytes` bytes, planes back to back). Waits while ffmpeg is behind. */
+  async write(frame: Uint8Array): Promise<void> {
+    if (this.#state !== 'open') throw new Error(`${this.#label}: write() after ${this.#state}`);
+    if (frame.byteLength !== this.frameBytes) {
+      throw new RangeError(`${this.#label}: a frame must be ${this.frameBytes} bytes, got ${frame.byteLength}`);
+    }
+    const stdin = this.#child.process.stdin!;
+    try {
+      if (!stdin.write(frame)) await Promise.race([drainOrClose(stdin), this.#failure]);
+      if (stdin.destroyed) {
+        // The pipe broke (EPIPE): ffmpeg is exiting. Give it a moment so its own exit status,
+        // not our cleanup, is the error the caller sees.
+        await Promise.race([this.#failure, delay(5000)]);
+        throw new DuhdrError(`${this.#label}: ffmpeg closed its input`);
+      }
+    } catch (err) {
+      await this.#fail();
+      throw await this.#child.done.then(() => err, (childErr: unknown) => childErr);
+    }
+    this.#framesWritten++;
+  }
+
+  /** Close the stream, wait for ffmpeg, and move the file into place. */
+  async finish(): Promise<{ output: string; frames: number; bytes: number }> {
+    if (this.#state !== 'open') throw new Error(`${this.#label}: finish() after ${this.#state}`);
+    this.#state = 'finishing';
+    const stdin = this.#child.process.stdin!;
+    stdin.end();
+    try {
+      await this.#child.done;
+      if (this.#framesWritten === 0) throw new InputError(this.output, 'no frames were written');
+      const { size } = await stat(this.tempPath);
+      await commitTemp(this.tempPath, this.output);
+      this.#state = 'done';
+      return { output: this.output, frames: this.#framesWritten, bytes: size };
+    } catch (err) {
+      await this.#fail();
+      throw err;
+    }
+  }
+
+  /** Stop ffmpeg and remove the temporary file. Safe to call at any time, more than once. */
+  async abort(reason: Error = new CanceledError(`${this.#label}: aborted`)): Promise<void> {
+    if (this.#state === 'done') return;
+    this.#child.stop(reason);
+    await this.#fail();
+  }
+
+  async #fail(): Promise<void> {
+    this.#state = 'failed';
+    this.#child.stop(new CanceledError(`${this.#label}: stopped after a failure`));
+    await this.#child.done.catch(() => {});
+    await discardTemp(this.tempPath);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.abort();
+  }
+}
+
+async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]> {
+  const rate = typeof o.frameRate === 'number' ? String(o.frameRate) : `${o.frameRate.num}/${o.frameRate.den}`;
+  const matroska = o.container ? /matroska|webm/.test(o.container) : MATROSKA.test(o.output);
+  const args = [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    '-f', 'rawvideo', '-pix_fmt', o.format, '-video_size', `${o.width}x${o.height}`, '-framerate', rate,
+    '-i', 'pipe:0',
+  ];
+  const maps = ['-map', '0:v:0'];
+  const src = o.copyStreamsFrom
+    ? await probe(o.copyStreamsFrom, { countFrames: false, ...(o.signal ? { signal: o.signal } : {}) })
+    : null;
+  if (o.copyStreamsFrom && src) {
+    args.push('-i', o.copyStreamsFrom);
+    maps.push('-map', '1:a?');
+    // MP4 carries only mov_text subtitles; other kinds would fail the whole encode.
+    if (matroska || src.subtitles.every((s) => s.codec === 'mov_text')) maps.push('-map', '1:s?');
+    else if (src.subtitles.length) log.warn(`${o.output}: subtitles (${src.subtitles.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; use .mkv to keep them`);
+    if (matroska) maps.push('-map', '1:t?'); // fonts that ASS subtitles need
+    maps.push('-map_chapters', '1', '-map_metadata', '1', '-c:a', 'copy', '-c:s', 'copy', '-c:t', 'copy');
+  }
+  args.push(...maps, ...videoEncoderArgs(o.encoder, o.color, o.hdr10 ?? null));
+  // Attachments come after the copied streams; tag them by their own index among -attach'd ones.
+  const copiedAttachments = src && matroska ? src.attachments.length : 0;
+  (o.attachments ?? []).forEach((a, i) => {
+    if (!matroska) throw new TypeError(`options.attachments need a Matroska output, got ${o.output}`);
+    const t = copiedAttachments + i;
+    args.push('-attach', a.path, `-metadata:s:t:${t}`, `mimetype=${a.mimetype}`, `-metadata:s:t:${t}`, `filename=${a.filename}`);
+  });
+  for (const [k, v] of Object.entries(o.metadata ?? {})) args.push('-metadata', `${k}=${v}`);
+  if (o.container) args.push('-f', o.container);
+  args.push('-y', temp);
+  return args;
+}
+
+/** Resolves on 'drain', or when the stream closes (an EPIPE destroys it and no drain follows). */
+function drainOrClose(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}

@@ -1,0 +1,305 @@
+import { stat } from 'node:fs/promises';
+import { binaries } from './ffmpeg-binaries.js';
+import { FfmpegError, InputError } from './errors.js';
+import { lastMeaningfulLine } from './child-process.js';
+import { runToCompletion } from './run-tool.js';
+import { describePixelFormat, type FfprobePixelFormat, type Subsampling } from './pixel-format.js';
+
+export type DynamicRange = 'pq' | 'hlg' | 'sdr' | 'unknown';
+
+export type Chromaticity = { x: number; y: number };
+
+/** SMPTE ST 2086 mastering display colour volume; luminance in cd/m². */
+export type MasteringDisplay = {
+  red: Chromaticity;
+  green: Chromaticity;
+  blue: Chromaticity;
+  whitePoint: Chromaticity;
+  minLuminance: number;
+  maxLuminance: number;
+};
+
+/** CTA-861.3 content light level, cd/m². */
+export type ContentLightLevel = { maxCll: number; maxFall: number };
+
+export type Hdr10Metadata = { masteringDisplay: MasteringDisplay | null; contentLightLevel: ContentLightLevel | null };
+
+export type ColorDescription = {
+  range: 'limited' | 'full' | null;
+  /** ffmpeg names: bt709, bt2020, smpte432 ... (null when untagged). */
+  primaries: string | null;
+  /** ffmpeg names: bt709, smpte2084, arib-std-b67, linear ... */
+  transfer: string | null;
+  /** ffmpeg names: bt709, bt2020nc, bt2020c ... */
+  matrix: string | null;
+  chromaLocation: string | null;
+};
+
+export type Rational = { num: number; den: number };
+
+export type VideoStream = {
+  index: number;
+  codec: string;
+  profile: string | null;
+  width: number;
+  height: number;
+  pixelFormat: string;
+  bitDepth: number | null;
+  chromaSubsampling: Subsampling | null;
+  family: 'yuv' | 'rgb' | 'gray' | null;
+  /** Nominal frame rate (ffprobe's r_frame_rate), frames per second. */
+  frameRate: number;
+  frameRateRational: Rational;
+  /** Average frame rate over the stream. */
+  averageFrameRate: number;
+  variableFrameRate: boolean;
+  /** Frames in the stream: from the container, else counted by demuxing; null if neither is possible. */
+  frameCount: number | null;
+  duration: number | null;
+  color: ColorDescription;
+  hdr10: Hdr10Metadata;
+  dynamicRange: DynamicRange;
+};
+
+export type AudioStream = { index: number; codec: string; channels: number; sampleRate: number; language: string | null };
+export type SubtitleStream = { index: number; codec: string; language: string | null };
+
+export type MediaInfo = {
+  file: string;
+  /** ffprobe's format_name, e.g. "matroska,webm" or "mov,mp4,m4a,3gp,3g2,mj2". */
+  container: string;
+  isImage: boolean;
+  duration: number | null;
+  size: number;
+  bitRate: number | null;
+  video: VideoStream | null;
+  audio: AudioStream[];
+  subtitles: SubtitleStream[];
+  /** Attachment streams (fonts, duhdr's manifest) by file name. */
+  attachments: { index: number; filename: string | null; mimetype: string | null }[];
+  chapters: number;
+};
+
+type Json = Record<string, unknown>;
+
+const num = (v: unknown): number | null => {
+  if (v === undefined || v === null || v === 'N/A' || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+};
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' && v !== 'unknown' && v !== 'unspecified' ? v : null);
+
+/** "34000/50000" → 0.68 */
+function ratio(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return null;
+  const [a, b] = v.split('/').map(Number);
+  if (a === undefined || !Number.isFinite(a)) return null;
+  return b === undefined ? a : b ? a / b : null;
+}
+
+function rational(v: unknown): Rational {
+  const [a, b] = String(v ?? '0/1').split('/').map(Number);
+  return { num: a ?? 0, den: b ?? 1 };
+}
+
+/** Reads HDR10 static metadata from ffprobe side data (stream- or frame-level lists). */
+export function parseHdr10SideData(list: unknown): Hdr10Metadata {
+  const out: Hdr10Metadata = { masteringDisplay: null, contentLightLevel: null };
+  if (!Array.isArray(list)) return out;
+  for (const sd of list as Json[]) {
+    const type = String(sd['side_data_type'] ?? '');
+    if (/mastering display/i.test(type)) {
+      const c = (k: string): Chromaticity => ({ x: ratio(sd[`${k}_x`]) ?? 0, y: ratio(sd[`${k}_y`]) ?? 0 });
+      const maxLuminance = ratio(sd['max_luminance']);
+      if (maxLuminance === null) continue;
+      out.masteringDisplay = {
+        red: c('red'),
+        green: c('green'),
+        blue: c('blue'),
+        whitePoint: c('white_point'),
+        minLuminance: ratio(sd['min_luminance']) ?? 0,
+        maxLuminance,
+      };
+    } else if (/content light level/i.test(type)) {
+      out.contentLightLevel = { maxCll: num(sd['max_content']) ?? 0, maxFall: num(sd['max_average']) ?? 0 };
+    }
+  }
+  return out;
+}
+
+/** pq | hlg | sdr | unknown from the transfer tag (untagged or scene-linear is 'unknown'). */
+export function classifyTransfer(transfer: string | null): DynamicRange {
+  switch (transfer) {
+    case 'smpte2084':
+      return 'pq';
+    case 'arib-std-b67':
+      return 'hlg';
+    case 'bt709':
+    case 'bt470m':
+    case 'bt470bg':
+    case 'smpte170m':
+    case 'smpte240m':
+    case 'iec61966-2-1':
+    case 'iec61966-2-4':
+    case 'bt2020-10':
+    case 'bt2020-12':
+    case 'gamma22':
+    case 'gamma28':
+      return 'sdr';
+    default:
+      return 'unknown';
+  }
+}
+
+let pixelFormats: Map<string, FfprobePixelFormat> | undefined;
+
+async function pixelFormatTable(): Promise<Map<string, FfprobePixelFormat>> {
+  if (pixelFormats) return pixelFormats;
+  const out = await runToCompletion(binaries().ffprobe.path, ['-v', 'error', '-show_pixel_formats', '-of', 'json'], {
+    label: 'listing pixel formats',
+  });
+  const list = (JSON.parse(out) as { pixel_formats: FfprobePixelFormat[] }).pixel_formats;
+  pixelFormats = new Map(list.map((p) => [p.name, p]));
+  return pixelFormats;
+}
+
+export type ProbeOptions = {
+  /** Demux the whole file to count frames when the container does not say (default true). */
+  countFrames?: boolean;
+  signal?: AbortSignal;
+};
+
+async function ffprobeJson(file: string, args: string[], signal: AbortSignal | undefined): Promise<Json> {
+  try {
+    const out = await runToCompletion(binaries().ffprobe.path, ['-v', 'error', ...args, '-of', 'json', '-i', file], {
+      label: `probing ${file}`,
+      signal,
+    });
+    return JSON.parse(out) as Json;
+  } catch (err) {
+    if (err instanceof FfmpegError) {
+      const why = lastMeaningfulLine(err.stderrTail).replace(/^.*?:\s*/, '') || 'unreadable';
+      throw new InputError(file, `not a media file ffprobe can read (${why})`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Describe a media file: container, streams, colour, HDR10 metadata and its dynamic range class.
+ *
+ * @example
+ * const info = await probe('clip.mkv');
+ * if (info.video?.dynamicRange === 'pq') console.log(info.video.hdr10.contentLightLevel);
+ */
+export async function probe(file: string, options: ProbeOptions = {}): Promise<MediaInfo> {
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) throw new InputError(file, 'is not a regular file');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(err)})`, { cause: err });
+  }
+  if (size === 0) throw new InputError(file, 'is empty (0 bytes)');
+
+  const json = await ffprobeJson(file, ['-show_format', '-show_streams', '-show_chapters'], options.signal);
+  const format = (json['format'] ?? {}) as Json;
+  const streams = (json['streams'] ?? []) as Json[];
+  const container = String(format['format_name'] ?? 'unknown');
+  const isImage = /(^|,)image2|_pipe$|^(png|exr|hdr|webp|jpeg)/.test(container);
+
+  const videoJson = streams.find((s) => s['codec_type'] === 'video' && !(s['disposition'] as Json | undefined)?.['attached_pic']);
+  let video: VideoStream | null = null;
+  if (videoJson) {
+    const pixFmt = String(videoJson['pix_fmt'] ?? 'unknown');
+    const layout = describePixelFormat((await pixelFormatTable()).get(pixFmt));
+    const color: ColorDescription = {
+      range: videoJson['color_range'] === 'tv' ? 'limited' : videoJson['color_range'] === 'pc' ? 'full' : null,
+      primaries: str(videoJson['color_primaries']),
+      transfer: str(videoJson['color_transfer']),
+      matrix: str(videoJson['color_space']),
+      chromaLocation: str(videoJson['chroma_location']),
+    };
+    let hdr10 = parseHdr10SideData(videoJson['side_data_list']);
+    const dynamicRange = classifyTransfer(color.transfer);
+    // HEVC/AV1 carry HDR10 metadata in the bitstream, not the container: read the first frame.
+    if ((dynamicRange === 'pq' || dynamicRange === 'hlg') && (!hdr10.masteringDisplay || !hdr10.contentLightLevel) && !isImage) {
+      const frames = await ffprobeJson(
+        file,
+        ['-select_streams', `${videoJson['index']}`, '-read_intervals', '%+#1', '-show_frames'],
+        options.signal,
+      );
+      const first = ((frames['frames'] ?? []) as Json[])[0];
+      const fromFrame = parseHdr10SideData(first?.['side_data_list']);
+      hdr10 = {
+        masteringDisplay: hdr10.masteringDisplay ?? fromFrame.masteringDisplay,
+        contentLightLevel: hdr10.contentLightLevel ?? fromFrame.contentLightLevel,
+      };
+    }
+    const fr = rational(videoJson['r_frame_rate']);
+    const avg = rational(videoJson['avg_frame_rate']);
+    const frameRate = fr.den ? fr.num / fr.den : 0;
+    const averageFrameRate = avg.den ? avg.num / avg.den : frameRate;
+    const duration = num(videoJson['duration']) ?? num(format['duration']);
+    let frameCount = num(videoJson['nb_frames']);
+    if (isImage) frameCount ??= 1;
+    if (frameCount === null && options.countFrames !== false) {
+      const counted = await ffprobeJson(
+        file,
+        ['-select_streams', `${videoJson['index']}`, '-count_packets', '-show_entries', 'stream=nb_read_packets'],
+        options.signal,
+      );
+      frameCount = num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']);
+    }
+    video = {
+      index: Number(videoJson['index']),
+      codec: String(videoJson['codec_name'] ?? 'unknown'),
+      profile: str(videoJson['profile']),
+      width: Number(videoJson['width'] ?? 0),
+      height: Number(videoJson['height'] ?? 0),
+      pixelFormat: pixFmt,
+      ...{ bitDepth: layout.bitDepth, chromaSubsampling: layout.subsampling, family: layout.family },
+      frameRate,
+      frameRateRational: fr,
+      averageFrameRate,
+      // Containers with real timestamps report a nominal rate differing from the average when frames vary.
+      variableFrameRate: !isImage && averageFrameRate > 0 && Math.abs(frameRate - averageFrameRate) / frameRate > 0.01,
+      frameCount,
+      duration,
+      color,
+      hdr10,
+      dynamicRange,
+    };
+  }
+
+  const tags = (s: Json): Json => (s['tags'] ?? {}) as Json;
+  return {
+    file,
+    container,
+    isImage,
+    duration: num(format['duration']),
+    size,
+    bitRate: num(format['bit_rate']),
+    video,
+    audio: streams
+      .filter((s) => s['codec_type'] === 'audio')
+      .map((s) => ({
+        index: Number(s['index']),
+        codec: String(s['codec_name'] ?? 'unknown'),
+        channels: Number(s['channels'] ?? 0),
+        sampleRate: Number(s['sample_rate'] ?? 0),
+        language: str(tags(s)['language']),
+      })),
+    subtitles: streams
+      .filter((s) => s['codec_type'] === 'subtitle')
+      .map((s) => ({ index: Number(s['index']), codec: String(s['codec_name'] ?? 'unknown'), language: str(tags(s)['language']) })),
+    attachments: streams
+      .filter((s) => s['codec_type'] === 'attachment')
+      .map((s) => ({ index: Number(s['index']), filename: str(tags(s)['filename']), mimetype: str(tags(s)['mimetype']) })),
+    chapters: ((json['chapters'] ?? []) as unknown[]).length,
+  };
+}

@@ -255,6 +255,12 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       );
       frameCount = num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']);
     }
+    const variableFrameRate =
+      !isImage && frameRate > 0 &&
+      // Containers with durations report an average that differs from the nominal rate...
+      (Math.abs(frameRate - averageFrameRate) / frameRate > 0.01 ||
+        // ...Matroska does not, so look at the first packets' timestamps.
+        (await irregularTimestamps(file, Number(videoJson['index']), frameRate, ratio(videoJson['time_base']) ?? 0.001, options.signal)));
     video = {
       index: Number(videoJson['index']),
       codec: String(videoJson['codec_name'] ?? 'unknown'),
@@ -266,8 +272,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       frameRate,
       frameRateRational: fr,
       averageFrameRate,
-      // Containers with real timestamps report a nominal rate differing from the average when frames vary.
-      variableFrameRate: !isImage && averageFrameRate > 0 && Math.abs(frameRate - averageFrameRate) / frameRate > 0.01,
+      variableFrameRate,
       frameCount,
       duration,
       color,
@@ -302,4 +307,28 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       .map((s) => ({ index: Number(s['index']), filename: str(tags(s)['filename']), mimetype: str(tags(s)['mimetype']) })),
     chapters: ((json['chapters'] ?? []) as unknown[]).length,
   };
+}
+
+/**
+ * Whether the first packets' spacing departs from the nominal frame interval by more than the
+ * timebase's rounding (Matroska stores milliseconds: 30 fps alternates 33 and 34 ms).
+ */
+async function irregularTimestamps(
+  file: string, stream: number, frameRate: number, timeBase: number, signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const json = await ffprobeJson(
+    file,
+    ['-select_streams', String(stream), '-read_intervals', '%+#240', '-show_entries', 'packet=pts_time'],
+    signal,
+  );
+  const times = ((json['packets'] ?? []) as Json[])
+    .map((p) => num(p['pts_time']))
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
+  const interval = 1 / frameRate;
+  const tolerance = Math.max(1.5 * timeBase, 0.02 * interval);
+  for (let i = 1; i < times.length; i++) {
+    if (Math.abs(times[i]! - times[i - 1]! - interval) > tolerance) return true;
+  }
+  return false;
 }

@@ -125,6 +125,17 @@ describe('FrameReader', () => {
     expect(n).toBe(50);
   });
 
+  it('gives real timestamps for a variable frame rate stream', async () => {
+    const vfr = join(dir, 'vfr.mkv');
+    await ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'",
+      '-vsync', 'passthrough', '-frames:v', '10', '-c:v', 'libx264', '-preset', 'ultrafast', vfr,
+    ]);
+    const pts: number[] = [];
+    for await (const f of await FrameReader.open(vfr, { format: 'yuv420p' })) pts.push(f.pts);
+    expect(pts.map((t) => Math.round(t * 1000))).toEqual([0, 100, 200, 300, 400, 500, 533, 567, 600, 633]);
+  });
+
   it('refuses a stream source without its size', async () => {
     const { Readable } = await import('node:stream');
     await expect(FrameReader.open({ stream: Readable.from([]), label: 'anon' }, { format: 'yuv420p' })).rejects.toThrow(

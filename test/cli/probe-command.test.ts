@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { sample, tempDir } from '../helpers/media.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+describe('duhdr probe', () => {
+  it('describes the HDR10 sample for a person', async () => {
+    const r = await runCli(['probe', sample('city-pq.mkv')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('video #0  hevc Main 10  640x360  24 fps (constant)  72 frames');
+    expect(r.stdout).toContain('PQ (HDR10)  primaries bt2020  transfer smpte2084  matrix bt2020nc');
+    expect(r.stdout).toMatch(/MaxCLL 1000 cd\/m²  MaxFALL \d+ cd\/m²/);
+    expect(r.stdout).toContain('audio #1  aac  2 ch  48000 Hz  eng');
+    expect(r.stdout).toContain('chapters  2');
+  });
+
+  it('prints the full description as JSON with --json', async () => {
+    const r = await runCli(['probe', '--json', sample('sunset-hlg.mkv')]);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { video: { dynamicRange: string; frameCount: number; bitDepth: number } };
+    expect(info.video).toMatchObject({ dynamicRange: 'hlg', frameCount: 50, bitDepth: 10 });
+  });
+
+  it('prints one line naming the file and exits 1 for a missing file and for a text file named .mkv', async () => {
+    const missing = join(dir, 'missing.mkv');
+    const r1 = await runCli(['probe', missing]);
+    expect(r1).toMatchObject({ code: 1, stdout: '', stderr: `duhdr: ${missing}: no such file\n` });
+
+    const text = join(dir, 'text.mkv');
+    writeFileSync(text, 'not a video at all\n'.repeat(10));
+    const r2 = await runCli(['probe', text]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(new RegExp(`^duhdr: ${text}: not a media file ffprobe can read \\(.+\\)\\n`));
+    expect(r2.stderr.split('\n').filter(Boolean)[0]).not.toMatch(/at .*\.ts/); // no stack trace
+  });
+
+  it('prints ffmpeg command lines with --verbose', async () => {
+    const r = await runCli(['probe', '--verbose', sample('city-sdr.mkv')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/duhdr: \$ \S*ffprobe -v error -show_format -show_streams -show_chapters -of json -i \S*city-sdr\.mkv/);
+  });
+});
+
+describe('commands that later issues bring', () => {
+  it('say which issue brings them and exit 2, never a fake result', async () => {
+    const r = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'out.mkv')]);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'duhdr encode: not available yet — the pipeline (issue #3) brings it\n' });
+    const t = await runCli(['train']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('issue #4');
+  });
+
+  it('--help lists every command with an example', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['probe', 'samples', 'encode', 'restore', 'upconvert', 'roundtrip', 'eval', 'train', 'export', 'bench']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    }
+    expect(r.stdout).toContain('Examples:');
+  });
+});

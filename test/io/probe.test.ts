@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError, classifyTransfer, probe } from '../../src/io/index.js';
+import { ffmpeg, sample, tempDir } from '../helpers/media.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+describe('probe', () => {
+  it('reports the HDR10 sample as PQ BT.2020 10-bit 4:2:0 with its mastering display and light levels', async () => {
+    const info = await probe(sample('city-pq.mkv'));
+    expect(info.container).toBe('matroska,webm');
+    expect(info.video).toMatchObject({
+      codec: 'hevc', width: 640, height: 360, pixelFormat: 'yuv420p10le', bitDepth: 10, chromaSubsampling: '420',
+      family: 'yuv', frameRate: 24, variableFrameRate: false, frameCount: 72, dynamicRange: 'pq',
+      color: { range: 'limited', primaries: 'bt2020', transfer: 'smpte2084', matrix: 'bt2020nc' },
+    });
+    const { masteringDisplay, contentLightLevel } = info.video!.hdr10;
+    expect(masteringDisplay).toEqual({
+      red: { x: 0.68, y: 0.32 }, green: { x: 0.265, y: 0.69 }, blue: { x: 0.15, y: 0.06 },
+      whitePoint: { x: 0.3127, y: 0.329 }, minLuminance: 0.0001, maxLuminance: 1000,
+    });
+    // The pan looks into the sun: the brightest pixel reaches the clip at the 1000 cd/m² display peak.
+    expect(contentLightLevel!.maxCll).toBe(1000);
+    expect(contentLightLevel!.maxFall).toBeGreaterThan(50);
+    expect(contentLightLevel!.maxFall).toBeLessThan(1000);
+    expect(info.audio).toEqual([{ index: 1, codec: 'aac', channels: 2, sampleRate: 48000, language: 'eng' }]);
+    expect(info.subtitles).toEqual([{ index: 2, codec: 'subrip', language: 'eng' }]);
+    expect(info.chapters).toBe(2);
+  });
+
+  it('reads HDR10 metadata from an MP4 and a 720p sample too', async () => {
+    for (const [name, w, h, frames] of [['interior-pq.mp4', 640, 360, 50], ['forest-pq-720p.mkv', 1280, 720, 48]] as const) {
+      const v = (await probe(sample(name))).video!;
+      expect([v.width, v.height, v.frameCount, v.dynamicRange, v.bitDepth], name).toEqual([w, h, frames, 'pq', 10]);
+      expect(v.hdr10.masteringDisplay?.maxLuminance, name).toBe(1000);
+      expect(v.hdr10.contentLightLevel?.maxCll, name).toBeGreaterThan(100);
+    }
+  });
+
+  it('classifies the HLG sample as hlg, without HDR10 metadata', async () => {
+    const v = (await probe(sample('sunset-hlg.mkv'))).video!;
+    expect(v.dynamicRange).toBe('hlg');
+    expect(v.color).toMatchObject({ primaries: 'bt2020', transfer: 'arib-std-b67', matrix: 'bt2020nc' });
+    expect(v.hdr10).toEqual({ masteringDisplay: null, contentLightLevel: null });
+  });
+
+  it('classifies the SDR sample as sdr, 8-bit BT.709', async () => {
+    const info = await probe(sample('city-sdr.mkv'));
+    expect(info.video).toMatchObject({ dynamicRange: 'sdr', bitDepth: 8, pixelFormat: 'yuv420p', frameCount: 50, frameRate: 25 });
+    expect(info.video!.color).toMatchObject({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709' });
+    expect(info.audio).toHaveLength(1);
+  });
+
+  it('describes bit depth and subsampling of 4:2:2 / 4:4:4 / 12-bit streams, and untagged colour as unknown', async () => {
+    const cases = [['yuv422p10le', 10, '422'], ['yuv444p12le', 12, '444']] as const;
+    for (const [fmt, depth, sub] of cases) {
+      const file = join(dir, `${fmt}.mkv`);
+      await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=10:d=0.3', '-pix_fmt', fmt, '-c:v', 'ffv1', file]);
+      const v = (await probe(file)).video!;
+      expect([v.bitDepth, v.chromaSubsampling, v.dynamicRange, v.color.transfer], fmt).toEqual([depth, sub, 'unknown', null]);
+      // Matroska keeps no frame count; probe counts packets.
+      expect(v.frameCount, fmt).toBe(3);
+    }
+  });
+
+  it('detects a variable frame rate', async () => {
+    const file = join(dir, 'vfr.mkv');
+    // Frames 0-4 at 10 fps then 5-9 at 30 fps (setpts rewrites the timestamps).
+    await ffmpeg([
+      '-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'",
+      '-vsync', 'passthrough', '-frames:v', '10', '-c:v', 'libx264', '-preset', 'ultrafast', file,
+    ]);
+    const v = (await probe(file)).video!;
+    expect(v.variableFrameRate).toBe(true);
+    expect(v.frameCount).toBe(10);
+  });
+
+  it('fails with one clear line for a missing file, an empty file and a text file named .mkv', async () => {
+    await expect(probe(join(dir, 'nope.mkv'))).rejects.toThrow(new InputError(join(dir, 'nope.mkv'), 'no such file'));
+    const empty = join(dir, 'empty.mkv');
+    writeFileSync(empty, '');
+    await expect(probe(empty)).rejects.toThrow(new InputError(empty, 'is empty (0 bytes)'));
+    const text = join(dir, 'notes.mkv');
+    writeFileSync(text, 'this is not a video\n'.repeat(20));
+    const err = await probe(text).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/^.*notes\.mkv: not a media file ffprobe can read \(.+\)$/);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('maps transfer tags to pq | hlg | sdr | unknown', () => {
+    expect(['smpte2084', 'arib-std-b67', 'bt709', 'iec61966-2-1', 'linear', null].map(classifyTransfer)).toEqual([
+      'pq', 'hlg', 'sdr', 'sdr', 'unknown', 'unknown',
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import { probe } from '../io/index.js';
 import { formatProbe } from './format-probe.js';
 import { EXIT, runAction } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
+import { transcodeCommand } from './transcode-command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -32,6 +33,8 @@ export function buildProgram(): Command {
 Examples:
   duhdr probe samples/city-pq.mkv          describe a file: colour, HDR10 metadata, streams
   duhdr probe clip.mp4 --json | jq .video  the same as JSON, for scripts
+  duhdr transcode in.mkv -o master.mkv --lossless
+                                           re-encode through duhdr's frame pipes, HDR10 metadata kept
   duhdr samples --out samples              render the HDR10/HLG/SDR sample clips again
 
 ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
@@ -51,6 +54,7 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
       }, opts);
     });
 
+  program.addCommand(transcodeCommand());
   program.addCommand(samplesCommand());
 
   for (const p of PLANNED) {

@@ -1,0 +1,42 @@
+import { Command, Option } from 'commander';
+import type { VideoCodec } from '../io/index.js';
+import { transcode } from '../pipeline/index.js';
+import { progressReporter } from './progress-bar.js';
+import { runAction } from './run-action.js';
+
+const CODECS: Record<string, VideoCodec> = { x265: 'libx265', x264: 'libx264', ffv1: 'ffv1', av1: 'libaom-av1' };
+
+export function transcodeCommand(): Command {
+  return new Command('transcode')
+    .description("Re-encode a video through duhdr's frame pipes, keeping bit depth, colour tags, HDR10 metadata, audio, subtitles and chapters")
+    .argument('<input>', 'video file')
+    .requiredOption('-o, --output <file>', 'output file (written to a temporary name, renamed when complete)')
+    .addOption(new Option('--codec <name>', 'video encoder').choices(Object.keys(CODECS)).default('x265'))
+    .option('--crf <n>', 'constant quality (lower is better)', Number)
+    .option('--preset <name>', 'encoder speed preset', 'medium')
+    .option('--lossless', 'mathematically lossless (bit-exact frames)')
+    .option('--json', 'print progress and the final summary as JSON lines on stdout')
+    .option('-v, --verbose', 'print ffmpeg command lines and their output')
+    .addHelpText('after', `
+Examples:
+  duhdr transcode samples/city-pq.mkv -o master.mkv --lossless   bit-exact HDR10 copy, metadata kept
+  duhdr transcode in.mp4 -o small.mkv --codec x265 --crf 24`)
+    .action(async (input: string, opts: { output: string; codec: string; crf?: number; preset: string; lossless?: boolean; json?: boolean; verbose?: boolean }) => {
+      await runAction(async ({ signal }) => {
+        const progress = progressReporter(Boolean(opts.json));
+        const result = await transcode({
+          input,
+          output: opts.output,
+          encoder: {
+            codec: CODECS[opts.codec]!,
+            preset: opts.preset,
+            ...(opts.lossless ? { lossless: true } : { crf: opts.crf ?? 20 }),
+          },
+          signal,
+          onProgress: progress.onProgress,
+        }).finally(progress.done);
+        if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
+        else process.stderr.write(`wrote ${result.output}: ${result.frames} frames in ${result.seconds.toFixed(1)} s (${result.fps.toFixed(1)} fps), ${(result.bytes / 1e6).toFixed(2)} MB\n`);
+      }, opts);
+    });
+}

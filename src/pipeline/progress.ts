@@ -1,0 +1,52 @@
+/** Progress of a long job, emitted as work goes (the CLI draws it; --json prints it). */
+export type Progress = {
+  /** What is running, e.g. 'transcode'. */
+  stage: string;
+  frames: number;
+  /** Frames expected in all, when known. */
+  totalFrames: number | null;
+  /** Seconds since the job started. */
+  elapsed: number;
+  /** Frames per second so far. */
+  fps: number;
+  /** Seconds left at the current speed, when the total is known. */
+  eta: number | null;
+};
+
+export type ProgressListener = (p: Progress) => void;
+
+/** Counts frames and turns them into throttled Progress events (at most ~10 a second, plus the last). */
+export class ProgressTracker {
+  readonly #stage: string;
+  readonly #total: number | null;
+  readonly #listener: ProgressListener | undefined;
+  readonly #started = performance.now();
+  #frames = 0;
+  #lastEmit = 0;
+
+  constructor(stage: string, total: number | null, listener: ProgressListener | undefined) {
+    this.#stage = stage;
+    this.#total = total;
+    this.#listener = listener;
+  }
+
+  get frames(): number {
+    return this.#frames;
+  }
+
+  frameDone(): void {
+    this.#frames++;
+    const now = performance.now();
+    if (now - this.#lastEmit >= 100 || this.#frames === this.#total) {
+      this.#lastEmit = now;
+      this.#listener?.(this.snapshot());
+    }
+  }
+
+  snapshot(): Progress {
+    const elapsed = (performance.now() - this.#started) / 1000;
+    const fps = elapsed > 0 ? this.#frames / elapsed : 0;
+    const eta = this.#total !== null && fps > 0 ? Math.max(0, (this.#total - this.#frames) / fps) : null;
+    return { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta };
+  }
+}

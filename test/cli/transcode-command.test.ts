@@ -1,0 +1,48 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEMP_MARK } from '../../src/io/index.js';
+import { runCli } from '../helpers/cli.js';
+import { processesMentioning, sample, tempDir } from '../helpers/media.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+
+describe('duhdr transcode', () => {
+  it('prints JSON progress and a summary with --json', async () => {
+    const output = join(dir, 'copy.mkv');
+    const r = await runCli(['transcode', sample('interior-pq.mp4'), '-o', output, '--codec', 'x264', '--preset', 'ultrafast', '--crf', '30', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; frames: number });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output });
+    expect(lines.filter((l) => l.type === 'progress').at(-1)).toMatchObject({ frames: 50, totalFrames: 50 });
+    expect(existsSync(output)).toBe(true);
+  });
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig} mid-run: exits ${sig === 'SIGINT' ? 130 : 143} with one line, no output, no temp file, no ffmpeg left`, async () => {
+      const output = join(dir, `interrupted-${sig}.mkv`);
+      let sent = false;
+      const r = await runCli(
+        // Lossless 720p at the slowest preset: seconds of work, so the signal lands mid-run.
+        ['transcode', sample('forest-pq-720p.mkv'), '-o', output, '--lossless', '--preset', 'veryslow', '--json'],
+        {
+          onStdout: (text, child) => {
+            if (!sent && text.includes('"type":"progress"')) {
+              sent = true;
+              child.kill(sig);
+            }
+          },
+        },
+      );
+      expect(sent).toBe(true);
+      expect(r.code).toBe(sig === 'SIGINT' ? 130 : 143);
+      expect(r.stderr).toBe(`duhdr: interrupted by ${sig}\n`);
+      expect(existsSync(output)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.includes(TEMP_MARK))).toEqual([]);
+      expect(processesMentioning(`interrupted-${sig}${TEMP_MARK}`)).toEqual([]);
+      expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+    });
+  }
+});

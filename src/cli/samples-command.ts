@@ -1,20 +1,22 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import {
-  FrameReader, FrameWriter, InputError, SDR_BT709, binaries, readExr, runToCompletion, type EncoderSettings,
+  FrameReader, FrameWriter, InputError, SDR_BT709, binaries, readExr, runToCompletion, writeExr, type EncoderSettings,
 } from '../io/index.js';
-import { renderHdrClip, type HdrClipSpec } from '../scene/index.js';
+import { medianLuminance, renderHdrClip, renderView, type CameraPose, type HdrClipSpec } from '../scene/index.js';
 import { runAction } from './run-action.js';
 
 type HdrSample = { kind: 'hdr'; file: string; exr: string; spec: HdrClipSpec; sideStreams: boolean };
 type SdrSample = { kind: 'sdr'; file: string; video: string; width: number; height: number; frames: number };
+/** A still: one perspective view, scene-linear BT.709, median at 0.18, stored as half-float EXR. */
+type ExrSample = { kind: 'exr'; file: string; exr: string; width: number; height: number; pose: CameraPose };
 
 const HDR_ENCODER: EncoderSettings = { codec: 'libx265', pixelFormat: 'yuv420p10le', crf: 16, preset: 'medium' };
 
 /** The committed samples; `duhdr samples` renders them again from ../shared/data. */
-export const SAMPLE_LIST: (HdrSample | SdrSample)[] = [
+export const SAMPLE_LIST: (HdrSample | SdrSample | ExrSample)[] = [
   {
     kind: 'hdr', file: 'city-pq.mkv', exr: 'hdr/blender_city.exr', sideStreams: true,
     spec: { width: 640, height: 360, fps: 24, frames: 72, transfer: 'pq', keyNits: 40, peakNits: 1000,
@@ -36,6 +38,7 @@ export const SAMPLE_LIST: (HdrSample | SdrSample)[] = [
       from: { yaw: -15, pitch: 6, fov: 70 }, to: { yaw: 40, pitch: 4, fov: 65 } },
   },
   { kind: 'sdr', file: 'city-sdr.mkv', video: 'video/kivy_cityCC0.mpg', width: 640, height: 360, frames: 50 },
+  { kind: 'exr', file: 'city-sun.exr', exr: 'hdr/blender_city.exr', width: 192, height: 108, pose: { yaw: 30, pitch: 30, fov: 70 } },
 ];
 
 /** A short side file with stereo audio, a subtitle and two chapters, so samples exercise stream copying. */
@@ -59,8 +62,18 @@ async function makeSideStreams(dir: string, seconds: number, signal: AbortSignal
   return side;
 }
 
-async function renderSample(s: HdrSample | SdrSample, data: string, out: string, work: string, signal: AbortSignal): Promise<number> {
+async function renderSample(s: HdrSample | SdrSample | ExrSample, data: string, out: string, work: string, signal: AbortSignal): Promise<number> {
   const output = join(out, s.file);
+  if (s.kind === 'exr') {
+    const pano = await readExr(join(data, s.exr));
+    const n = s.width * s.height;
+    const img = { width: s.width, height: s.height, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+    renderView(pano, s.pose, s.width, s.height, img);
+    const k = 0.18 / medianLuminance(img);
+    for (const p of [img.r, img.g, img.b]) for (let i = 0; i < n; i++) p[i]! *= k;
+    await writeExr(output, img, { pixelType: 'half' });
+    return statSync(output).size;
+  }
   if (s.kind === 'hdr') {
     const pano = await readExr(join(data, s.exr));
     const side = s.sideStreams ? await makeSideStreams(work, s.spec.frames / s.spec.fps, signal) : undefined;

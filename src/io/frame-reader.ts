@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { binaries } from './ffmpeg-binaries.js';
+import { binaries, ffmpegCapabilities } from './ffmpeg-binaries.js';
+import { readExr } from './exr.js';
 import { ManagedChild } from './child-process.js';
-import { CanceledError, FfmpegError, InputError, toCanceledError } from './errors.js';
+import { CanceledError, FfmpegError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
 import { log } from './log.js';
 import { frameByteLength, planeViews, planarFormat, type PlanarFormat, type Plane } from './pixel-format.js';
 import { probe } from './probe.js';
@@ -47,6 +48,8 @@ type Resolved = Required<Pick<FrameReaderOptions, 'format' | 'width' | 'height' 
   label: string;
   timestamps: number[] | null;
   scale: boolean;
+  /** Decode in JS (parse-exr): float EXR frames from an ffmpeg that cannot output gbrpf32le. */
+  exrInJs: boolean;
 };
 
 /**
@@ -70,6 +73,7 @@ export class FrameReader implements AsyncIterable<Frame> {
   readonly #label: string;
   readonly #timestamps: number[] | null;
   readonly #scale: boolean;
+  readonly #exrInJs: boolean;
   #started = false;
   #child: ManagedChild | undefined;
 
@@ -83,6 +87,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     this.#label = resolved.label;
     this.#timestamps = resolved.timestamps;
     this.#scale = resolved.scale;
+    this.#exrInJs = resolved.exrInJs;
     this.frameBytes = frameByteLength(this.format, this.width, this.height);
   }
 
@@ -108,7 +113,15 @@ export class FrameReader implements AsyncIterable<Frame> {
     for (const [k, v] of [['width', width], ['height', height]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`options.${k} must be a positive integer, got ${v}`);
     }
-    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale });
+    const exrInJs =
+      typeof source === 'string' && /\.exr$/i.test(source) && options.format === 'gbrpf32le' &&
+      !ffmpegCapabilities().pixelFormats.has('gbrpf32le');
+    if (exrInJs && (scale || options.videoFilter)) {
+      throw new MissingCapabilityError(
+        `${label}: the ffmpeg found (${ffmpegCapabilities().version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
+      );
+    }
+    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs });
   }
 
   #args(): string[] {
@@ -142,6 +155,10 @@ export class FrameReader implements AsyncIterable<Frame> {
   async *[Symbol.asyncIterator](): AsyncGenerator<Frame, void, undefined> {
     if (this.#started) throw new Error(`${this.#label}: a FrameReader can be iterated once`);
     this.#started = true;
+    if (this.#exrInJs) {
+      yield await this.#exrFrame();
+      return;
+    }
     const signal = this.#options.signal;
     const stdinSource = typeof this.source === 'string' ? undefined : this.source.stream;
     const child = new ManagedChild(binaries().ffmpeg.path, this.#args(), {
@@ -204,6 +221,19 @@ export class FrameReader implements AsyncIterable<Frame> {
         `decoded ${index} frames but the file promised ${expected} — it is truncated or corrupt`,
       );
     }
+  }
+
+  /** One gbrpf32le frame (planes G, B, R as ffmpeg orders them) decoded by parse-exr. */
+  async #exrFrame(): Promise<Frame> {
+    if (this.#options.signal?.aborted) throw toCanceledError(this.#options.signal);
+    const img = await readExr(this.source as string);
+    const data = new Uint8Array(this.frameBytes);
+    const n = this.width * this.height;
+    const planes = new Float32Array(data.buffer, 0, 3 * n);
+    planes.set(img.g, 0);
+    planes.set(img.b, n);
+    planes.set(img.r, 2 * n);
+    return this.#frame(0, data);
   }
 
   #frame(index: number, data: Uint8Array): Frame {

@@ -11,3 +11,4 @@ export { FrameWriter, type FrameWriterOptions, type Attachment } from './frame-w
 export * from './encoder-args.js';
 export { TEMP_MARK, tempPathFor, checkWritableOutput, commitTemp, discardTemp } from './atomic-output.js';
 export { readExr, type LinearImage } from './exr.js';
+export { writeExr, floatToHalf } from './exr-writer.js';

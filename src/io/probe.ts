@@ -128,6 +128,25 @@ export function parseHdr10SideData(list: unknown): Hdr10Metadata {
   return out;
 }
 
+/** An image-sequence pattern as ffmpeg's image2 reads it, e.g. frames/%04d.exr. */
+export function isSequencePattern(file: string): boolean {
+  return /%0?\d*d/.test(file);
+}
+
+/** The first existing file of a sequence (numbering starts at 0 or 1, as image2 accepts). */
+async function firstOfSequence(pattern: string): Promise<string> {
+  for (const start of [0, 1]) {
+    const name = pattern.replace(/%(0?)(\d*)d/, (_, zero: string, width: string) => String(start).padStart(Number(width || 0), zero ? '0' : ' '));
+    try {
+      await stat(name);
+      return name;
+    } catch {
+      // try the next start number
+    }
+  }
+  return pattern; // stat fails on it: 'no such file'
+}
+
 /** pq | hlg | sdr | unknown from the transfer tag (untagged or scene-linear is 'unknown'). */
 export function classifyTransfer(transfer: string | null): DynamicRange {
   switch (transfer) {
@@ -196,7 +215,7 @@ async function ffprobeJson(file: string, args: string[], signal: AbortSignal | u
 export async function probe(file: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   let size: number;
   try {
-    const st = await stat(file);
+    const st = await stat(isSequencePattern(file) ? await firstOfSequence(file) : file);
     if (!st.isFile()) throw new InputError(file, 'is not a regular file');
     size = st.size;
   } catch (err) {
@@ -210,7 +229,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   const format = (json['format'] ?? {}) as Json;
   const streams = (json['streams'] ?? []) as Json[];
   const container = String(format['format_name'] ?? 'unknown');
-  const isImage = /(^|,)image2|_pipe$|^(png|exr|hdr|webp|jpeg)/.test(container);
+  // A numbered sequence is a video made of images: it has frames and a rate.
+  const isImage = /(^|,)image2|_pipe$|^(png|exr|hdr|webp|jpeg)/.test(container) && !isSequencePattern(file);
 
   const videoJson = streams.find((s) => s['codec_type'] === 'video' && !(s['disposition'] as Json | undefined)?.['attached_pic']);
   let video: VideoStream | null = null;

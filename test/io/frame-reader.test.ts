@@ -143,3 +143,22 @@ describe('FrameReader', () => {
     );
   });
 });
+
+describe('FrameReader on an image sequence', () => {
+  it('reads numbered 16-bit PNGs as frames, at the rate given to ffmpeg', async () => {
+    const seq = join(dir, 'seq');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(seq);
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=48x32:r=10:d=0.4', '-pix_fmt', 'rgb48be', join(seq, 'f%03d.png')]);
+    const pattern = join(seq, 'f%03d.png');
+    const info = await probe(pattern);
+    expect(info.video).toMatchObject({ width: 48, height: 32, frameCount: 4, bitDepth: 16 });
+    const frames = [];
+    for await (const f of await FrameReader.open(pattern, { format: 'gbrp16le', inputArgs: ['-framerate', '10'], frameRate: 10, expectedFrames: 4 })) {
+      frames.push(f);
+    }
+    expect(frames.map((f) => [f.index, f.pts, f.planes.length, f.planes[0]!.length])).toEqual([
+      [0, 0, 3, 48 * 32], [1, 0.1, 3, 48 * 32], [2, 0.2, 3, 48 * 32], [3, 0.30000000000000004, 3, 48 * 32],
+    ]);
+  });
+});

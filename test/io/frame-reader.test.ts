@@ -158,7 +158,7 @@ describe('FrameReader on an image sequence', () => {
       frames.push(f);
     }
     expect(frames.map((f) => [f.index, f.pts, f.planes.length, f.planes[0]!.length])).toEqual([
-      [0, 0, 3, 48 * 32], [1, 0.1, 3, 48 * 32], [2, 0.2, 3, 48 * 32], [3, 0.30000000000000004, 3, 48 * 32],
+      [0, 0, 3, 48 * 32], [1, 0.1, 3, 48 * 32], [2, 0.2, 3, 48 * 32], [3, 0.3, 3, 48 * 32],
     ]);
   });
 });

@@ -5,16 +5,12 @@ import { formatProbe } from './format-probe.js';
 import { EXIT, runAction } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
 import { transcodeCommand } from './transcode-command.js';
+import { encodeCommand, packCommand, restoreCommand, unpackCommand, upconvertCommand } from './job-commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Commands whose work another issue brings: they say so and exit 2, never a fake result. */
 const PLANNED: { name: string; args: string; summary: string; issue: number; what: string }[] = [
-  { name: 'encode', args: '<input>', summary: 'HDR10/HLG video -> distributable 8-bit SDR file that carries the restore manifest', issue: 3, what: 'the pipeline' },
-  { name: 'restore', args: '<input>', summary: 'SDR file made by encode -> HDR10 (or HLG, or EXR frames)', issue: 3, what: 'the pipeline' },
-  { name: 'upconvert', args: '<input>', summary: 'any SDR video -> HDR10, blind (no manifest)', issue: 3, what: 'the pipeline' },
-  { name: 'pack', args: '<input>', summary: 'bundle an encoded SDR file, its manifest and models into a zip', issue: 3, what: 'the pipeline' },
-  { name: 'unpack', args: '<bundle>', summary: 'extract a bundle made by pack', issue: 3, what: 'the pipeline' },
   { name: 'roundtrip', args: '<input>', summary: 'encode at a rate ladder, restore, measure every method, write a report', issue: 6, what: 'evaluation' },
   { name: 'eval', args: '<reference> <test>', summary: 'measure a pair of files (PU21-PSNR, ΔE_ITP, TMQI, ...)', issue: 6, what: 'evaluation' },
   { name: 'train', args: '', summary: 'train the reverse/forward camera networks', issue: 4, what: 'the networks and training' },
@@ -31,6 +27,8 @@ export function buildProgram(): Command {
       'after',
       `
 Examples:
+  duhdr encode samples/city-pq.mkv -o city-sdr.mkv      HDR10 -> SDR that carries its way back
+  duhdr restore city-sdr.mkv -o city-hdr10.mkv          ... and back to HDR10
   duhdr probe samples/city-pq.mkv          describe a file: colour, HDR10 metadata, streams
   duhdr probe clip.mp4 --json | jq .video  the same as JSON, for scripts
   duhdr transcode in.mkv -o master.mkv --lossless
@@ -54,6 +52,11 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
       }, opts);
     });
 
+  program.addCommand(encodeCommand());
+  program.addCommand(restoreCommand());
+  program.addCommand(upconvertCommand());
+  program.addCommand(packCommand());
+  program.addCommand(unpackCommand());
   program.addCommand(transcodeCommand());
   program.addCommand(samplesCommand());
 

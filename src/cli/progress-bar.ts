@@ -19,6 +19,7 @@ export function formatProgress(p: Progress, width = 24): string {
   }
   parts.push(`${p.fps.toFixed(1)} fps`);
   if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
+  if (p.slowest) parts.push(`slowest: ${p.slowest}`);
   return parts.join('  ');
 }
 

@@ -50,6 +50,11 @@ export class FfmpegError extends DuhdrError {
   }
 }
 
+/** A file was made with a model other than the one asked for or available. */
+export class ModelMismatchError extends DuhdrError {
+  override name = 'ModelMismatchError';
+}
+
 /** The ffmpeg found lacks a feature (encoder, filter, pixel format) an operation needs. */
 export class MissingCapabilityError extends DuhdrError {
   override name = 'MissingCapabilityError';

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -24,8 +24,11 @@ export type FrameWriterOptions = {
   color: ColorTags;
   /** HDR10 static metadata written as SEI (x265) — mastering display and MaxCLL/MaxFALL. */
   hdr10?: Hdr10Metadata | null;
-  /** Copy audio, subtitles, chapters and global tags from this file, unchanged. */
-  copyStreamsFrom?: string;
+  /**
+   * Copy audio, subtitles, chapters and global tags from this file, unchanged — or from a byte
+   * stream of such a file (e.g. a bundle's zip entry), fed to ffmpeg on a third pipe.
+   */
+  copyStreamsFrom?: string | { stream: Readable; label: string };
   /** Files attached to the container (Matroska only), e.g. duhdr's manifest. */
   attachments?: Attachment[];
   /** Global container tags. */
@@ -36,6 +39,8 @@ export type FrameWriterOptions = {
 };
 
 const MATROSKA = /\.(mkv|mka|webm)$/i;
+/** The attachment duhdr's encoder adds (see pipeline/manifest-container.ts). */
+export const MANIFEST_ATTACHMENT_NAME = 'duhdr-manifest.json';
 
 /**
  * Encodes planar frames into a file through one ffmpeg child. `write()` resolves once ffmpeg
@@ -67,10 +72,17 @@ export class FrameWriter {
     this.#child = new ManagedChild(binaries().ffmpeg.path, args, {
       label: this.#label,
       signal: options.signal,
-      stdio: ['pipe', 'ignore', 'pipe'],
+      stdio: typeof options.copyStreamsFrom === 'object' ? ['pipe', 'ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'],
       onStderr: log.childStderr,
     });
     log.command(this.#child.command);
+    if (typeof options.copyStreamsFrom === 'object' && this.#child.process) {
+      const { stream, label } = options.copyStreamsFrom;
+      const pipe3 = this.#child.process.stdio[3] as Writable;
+      pipe3.on('error', () => {}); // ffmpeg may stop reading once it has what it needs
+      stream.on('error', (err) => this.#child.stop(new InputError(label, `read failed: ${err.message}`, { cause: err })));
+      stream.pipe(pipe3);
+    }
     this.#child.process?.stdin?.on('error', () => {}); // EPIPE if ffmpeg dies; done's rejection says why
     // Rejects as soon as ffmpeg exits before finish(): a write waiting on 'drain' must not hang.
     this.#failure = this.#child.done.then((): never => {
@@ -91,7 +103,7 @@ export class FrameWriter {
     }
     requireEncoder(options.encoder.codec, `writing ${options.output}`);
     if (options.signal?.aborted) throw toCanceledError(options.signal);
-    await checkWritableOutput(options.output, options.copyStreamsFrom ? [options.copyStreamsFrom] : []);
+    await checkWritableOutput(options.output, typeof options.copyStreamsFrom === 'string' ? [options.copyStreamsFrom] : []);
     const temp = tempPathFor(options.output);
     const args = await buildArgs(options, temp);
     return new FrameWriter(options, args, temp);
@@ -175,21 +187,25 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
     '-i', 'pipe:0',
   ];
   const maps = ['-map', '0:v:0'];
-  const src = o.copyStreamsFrom
-    ? await probe(o.copyStreamsFrom, { countFrames: false, ...(o.signal ? { signal: o.signal } : {}) })
+  const from = o.copyStreamsFrom;
+  const src = typeof from === 'string'
+    ? await probe(from, { countFrames: false, ...(o.signal ? { signal: o.signal } : {}) })
     : null;
-  if (o.copyStreamsFrom && src) {
-    args.push('-i', o.copyStreamsFrom);
+  if (from) {
+    args.push('-i', typeof from === 'string' ? from : 'pipe:3');
     maps.push('-map', '1:a?');
     // MP4 carries only mov_text subtitles; other kinds would fail the whole encode.
-    if (matroska || src.subtitles.every((s) => s.codec === 'mov_text')) maps.push('-map', '1:s?');
-    else if (src.subtitles.length) log.warn(`${o.output}: subtitles (${src.subtitles.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; use .mkv to keep them`);
-    if (matroska) maps.push('-map', '1:t?'); // fonts that ASS subtitles need
+    if (matroska || (src && src.subtitles.every((s) => s.codec === 'mov_text'))) maps.push('-map', '1:s?');
+    else if (src?.subtitles.length) log.warn(`${o.output}: subtitles (${src.subtitles.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; use .mkv to keep them`);
+    // Fonts that ASS subtitles need, but never a duhdr manifest: it describes the source, not this output.
+    if (matroska) maps.push('-map', '1:t?', '-map', `-1:m:filename:${MANIFEST_ATTACHMENT_NAME}?`);
     maps.push('-map_chapters', '1', '-map_metadata', '1', '-c:a', 'copy', '-c:s', 'copy', '-c:t', 'copy');
   }
+  // MP4 index at the front: players start at once, and a pipe reader needs no seeking.
+  if (/\.(mp4|mov|m4v)$/i.test(o.output)) maps.push('-movflags', '+faststart');
   args.push(...maps, ...videoEncoderArgs(o.encoder, o.color, o.hdr10 ?? null));
   // Attachments come after the copied streams; tag them by their own index among -attach'd ones.
-  const copiedAttachments = src && matroska ? src.attachments.length : 0;
+  const copiedAttachments = src && matroska ? src.attachments.filter((a) => a.filename !== MANIFEST_ATTACHMENT_NAME).length : 0;
   (o.attachments ?? []).forEach((a, i) => {
     if (!matroska) throw new TypeError(`options.attachments need a Matroska output, got ${o.output}`);
     const t = copiedAttachments + i;

@@ -75,8 +75,8 @@ export type MediaInfo = {
   video: VideoStream | null;
   audio: AudioStream[];
   subtitles: SubtitleStream[];
-  /** Attachment streams (fonts, duhdr's manifest) by file name. */
-  attachments: { index: number; filename: string | null; mimetype: string | null }[];
+  /** Attachment streams (fonts, duhdr's manifest) by file name; size in bytes. */
+  attachments: { index: number; filename: string | null; mimetype: string | null; size: number }[];
   chapters: number;
 };
 
@@ -324,7 +324,12 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       .map((s) => ({ index: Number(s['index']), codec: String(s['codec_name'] ?? 'unknown'), language: str(tags(s)['language']) })),
     attachments: streams
       .filter((s) => s['codec_type'] === 'attachment')
-      .map((s) => ({ index: Number(s['index']), filename: str(tags(s)['filename']), mimetype: str(tags(s)['mimetype']) })),
+      .map((s) => ({
+        index: Number(s['index']),
+        filename: str(tags(s)['filename']),
+        mimetype: str(tags(s)['mimetype']),
+        size: Number(s['extradata_size'] ?? 0),
+      })),
     chapters: ((json['chapters'] ?? []) as unknown[]).length,
   };
 }

@@ -11,6 +11,8 @@ export type Progress = {
   fps: number;
   /** Seconds left at the current speed, when the total is known. */
   eta: number | null;
+  /** The stage that has cost the most waiting so far: where speed is lost. */
+  slowest: 'decode' | 'model' | 'encode' | null;
 };
 
 export type ProgressListener = (p: Progress) => void;
@@ -23,11 +25,17 @@ export class ProgressTracker {
   readonly #started = performance.now();
   #frames = 0;
   #lastEmit = 0;
+  #stages: Record<'decode' | 'model' | 'encode', number> | null = null;
 
   constructor(stage: string, total: number | null, listener: ProgressListener | undefined) {
     this.#stage = stage;
     this.#total = total;
     this.#listener = listener;
+  }
+
+  /** Follow a live stage-time record (the frame pipeline updates it as it goes). */
+  watchStages(stages: Record<'decode' | 'model' | 'encode', number>): void {
+    this.#stages = stages;
   }
 
   get frames(): number {
@@ -47,6 +55,11 @@ export class ProgressTracker {
     const elapsed = (performance.now() - this.#started) / 1000;
     const fps = elapsed > 0 ? this.#frames / elapsed : 0;
     const eta = this.#total !== null && fps > 0 ? Math.max(0, (this.#total - this.#frames) / fps) : null;
-    return { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta };
+    let slowest: Progress['slowest'] = null;
+    if (this.#stages) {
+      const entries = Object.entries(this.#stages) as [NonNullable<Progress['slowest']>, number][];
+      slowest = entries.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    }
+    return { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
   }
 }

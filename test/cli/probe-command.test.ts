@@ -48,8 +48,8 @@ describe('duhdr probe', () => {
 
 describe('commands that later issues bring', () => {
   it('say which issue brings them and exit 2, never a fake result', async () => {
-    const r = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'out.mkv')]);
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'duhdr encode: not available yet — the pipeline (issue #3) brings it\n' });
+    const r = await runCli(['roundtrip', sample('city-pq.mkv'), '--report', join(dir, 'report')]);
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'duhdr roundtrip: not available yet — evaluation (issue #6) brings it\n' });
     const t = await runCli(['train']);
     expect(t.code).toBe(2);
     expect(t.stderr).toContain('issue #4');

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import {
+  FrameReader, FrameWriter, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
+} from '../io/index.js';
+import { loadToneModel, type SideInfo } from '../runtime/index.js';
+import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
+import { hdrSourceOf } from './hdr-source.js';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
+import { embedManifest, manifestCarrierFor } from './manifest-container.js';
+import { loadPreset } from './presets.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+
+export const DEFAULT_MODEL = 'classical-bt2390';
+export const DEFAULT_SDR_PRESET = 'x264-crf';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export type EncodeOptions = {
+  input: string;
+  output: string;
+  /** SDR encoder preset name or JSON path (default 'x264-crf'). */
+  preset?: string;
+  /** Tone model id (default: the default model). */
+  model?: string;
+  batchSize?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+};
+
+export type JobResult = {
+  output: string;
+  frames: number;
+  seconds: number;
+  fps: number;
+  bytes: number;
+  /** Mean bitrate of the output file, bits/s. */
+  bitrate: number;
+  model: { id: string; hash: string };
+  /** Seconds spent waiting on decode, model and encode: the largest is the bottleneck. */
+  stages: StageTimes;
+};
+
+/**
+ * HDR10/HLG video -> 8-bit BT.709 SDR that any player shows, with duhdr's manifest (source
+ * colour, HDR10 metadata, model id and hash, per-frame side info) embedded so `restore` can
+ * bring the HDR back from this one file. Audio, subtitles and chapters are copied.
+ *
+ * @example await encode({ input: 'hdr10.mkv', output: 'sdr.mkv', preset: 'x264-crf' })
+ */
+export async function encode(options: EncodeOptions): Promise<JobResult> {
+  const { input, output, signal } = options;
+  if (typeof input !== 'string' || typeof output !== 'string') throw new TypeError('options.input and options.output must be file paths');
+  manifestCarrierFor(output);
+  await checkWritableOutput(output, [input]);
+  const preset = await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr');
+  const info = await probe(input, signal ? { signal } : {});
+  const { video, source } = hdrSourceOf(info);
+  const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
+  // The SDR stream goes to a temporary file first; the manifest (whose side info is known only
+  // at the end) is then embedded by a stream-copy remux into the real output.
+  const intermediate = tempPathFor(output);
+  try {
+    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, ...(signal ? { signal } : {}) });
+    const writer = await FrameWriter.open({
+      output: intermediate,
+      width: video.width,
+      height: video.height,
+      format: model.sdrFormat,
+      frameRate: video.frameRateRational,
+      encoder: preset.encoder,
+      color: SDR_BT709,
+      copyStreamsFrom: input,
+      ...(signal ? { signal } : {}),
+    });
+    const sideInfo: SideInfo[] = [];
+    const progress = new ProgressTracker('encode', video.frameCount, options.onProgress);
+    let stages: StageTimes;
+    try {
+      stages = await runFramePipeline({
+        reader,
+        writer,
+        batchSize: options.batchSize ?? model.preferredBatch.size,
+        concurrency: options.concurrency ?? model.preferredBatch.concurrency,
+        prepare: (frames) => {
+          const info = model.analyze(frames, source);
+          sideInfo.push(...info);
+          return info;
+        },
+        process: (frames, info) => model.reverse(frames, info, source),
+        progress,
+        signal,
+      });
+      await writer.finish();
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      version: MANIFEST_VERSION,
+      createdBy: `duhdr ${VERSION}`,
+      source: {
+        file: basename(input),
+        width: video.width,
+        height: video.height,
+        frameRate: video.frameRateRational,
+        frameCount: sideInfo.length,
+        transfer: source.transfer,
+        primaries: video.color.primaries,
+        matrix: video.color.matrix,
+        range: video.color.range,
+        hdr10: video.hdr10,
+      },
+      sdr: { width: video.width, height: video.height, pixelFormat: 'yuv420p', codec: preset.encoder.codec },
+      model: { id: model.id, hash: model.contentHash },
+      sideInfo: { fields: [...model.sideInfoFields], frames: sideInfo.map((s) => [...s]) },
+    };
+    await embedManifest(intermediate, output, serializeManifest(manifest), signal);
+    const outInfo = await probe(output, { countFrames: false });
+    const { elapsed, fps } = progress.snapshot();
+    return {
+      output,
+      frames: sideInfo.length,
+      seconds: elapsed,
+      fps,
+      bytes: outInfo.size,
+      bitrate: outInfo.duration ? (outInfo.size * 8) / outInfo.duration : 0,
+      model: { id: model.id, hash: model.contentHash },
+      stages,
+    };
+  } finally {
+    model.dispose();
+    await discardTemp(intermediate);
+  }
+}

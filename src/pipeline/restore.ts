@@ -1,0 +1,266 @@
+import type { Readable } from 'node:stream';
+import {
+  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
+  checkWritableOutput, isSequencePattern, probe, type Hdr10Metadata,
+} from '../io/index.js';
+import { openBundle } from '../bundle/index.js';
+import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
+import { P3_D65_DISPLAY } from '../scene/index.js';
+import { ExrSequenceWriter } from './exr-sequence.js';
+import { runFramePipeline, type FrameSink, type StageTimes } from './frame-pipeline.js';
+import { DEFAULT_MASTERING_PEAK, checkDimensions } from './hdr-source.js';
+import { parseManifest, type Manifest } from './manifest.js';
+import { readEmbeddedManifest } from './manifest-container.js';
+import { DEFAULT_MODEL, type JobResult } from './encode.js';
+import { loadPreset, type HdrPreset } from './presets.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+
+export type RestoreOptions = {
+  /** An SDR file made by `encode`, or a bundle (.zip) made by `pack`. */
+  input: string;
+  /** An HDR video (.mkv/.mp4) or a numbered EXR pattern (frames/%05d.exr). */
+  output: string;
+  /** HDR preset (default: hdr10-x265 for PQ sources, hlg-x265 for HLG). */
+  preset?: string;
+  /** Expect this model; refused when the file names another. */
+  model?: string;
+  /** EXR output primaries (default bt2020). */
+  exrPrimaries?: 'bt2020' | 'bt709';
+  batchSize?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+};
+
+export type UpconvertOptions = Omit<RestoreOptions, 'model'> & { model?: string; masteringPeak?: number };
+
+type VideoInput = {
+  label: string;
+  width: number;
+  height: number;
+  frameRate: { num: number; den: number };
+  frameCount: number | null;
+  /** Open the frame reader (a fresh decode each call). */
+  reader: (format: ToneModel['sdrFormat']) => Promise<FrameReader>;
+  /** Where audio, subtitles and chapters come from. */
+  streams: () => Promise<string | { stream: Readable; label: string }>;
+  close: () => Promise<void>;
+};
+
+async function fileInput(file: string, signal: AbortSignal | undefined): Promise<{ input: VideoInput; manifest: Manifest | null }> {
+  const info = await probe(file, signal ? { signal } : {});
+  const v = info.video;
+  if (!v) throw new UnsupportedInputError(file, info.audio.length ? 'is audio only — restore needs SDR video' : 'has no video stream');
+  if (v.dynamicRange === 'pq' || v.dynamicRange === 'hlg') {
+    throw new UnsupportedInputError(file, `is already HDR (${v.dynamicRange.toUpperCase()}) — restore takes the SDR that \`duhdr encode\` made`);
+  }
+  if (info.isImage) throw new UnsupportedInputError(file, 'is a still image — restore takes SDR video');
+  checkDimensions(file, v.width, v.height);
+  const text = await readEmbeddedManifest(file, signal);
+  return {
+    manifest: text === null ? null : parseManifest(text, file),
+    input: {
+      label: file,
+      width: v.width,
+      height: v.height,
+      frameRate: v.frameRateRational,
+      frameCount: v.frameCount,
+      reader: (format) => FrameReader.open(file, { format, expectedFrames: v.frameCount, ...(signal ? { signal } : {}) }),
+      streams: async () => file,
+      close: async () => {},
+    },
+  };
+}
+
+async function bundleInput(file: string, signal: AbortSignal | undefined): Promise<{ input: VideoInput; manifest: Manifest }> {
+  const bundle = await openBundle(file);
+  try {
+    const manifest = parseManifest(await bundle.manifestText(), `${file}:manifest.json`);
+    const label = `${file}:${bundle.videoName}`;
+    return {
+      manifest,
+      input: {
+        label,
+        width: manifest.sdr.width,
+        height: manifest.sdr.height,
+        frameRate: manifest.source.frameRate,
+        frameCount: manifest.source.frameCount,
+        // The video entry is streamed into ffmpeg straight from the zip: nothing is extracted.
+        reader: async (format) =>
+          FrameReader.open(
+            { stream: await bundle.openVideoStream({ verify: true }), label },
+            {
+              format,
+              width: manifest.sdr.width,
+              height: manifest.sdr.height,
+              frameRate: manifest.source.frameRate.num / manifest.source.frameRate.den,
+              expectedFrames: manifest.source.frameCount,
+              ...(signal ? { signal } : {}),
+            },
+          ),
+        streams: async () => ({ stream: await bundle.openVideoStream(), label }),
+        close: async () => bundle.close(),
+      },
+    };
+  } catch (err) {
+    await bundle.close();
+    throw err;
+  }
+}
+
+function hdrPreset(nameOrPath: string | undefined, transfer: 'pq' | 'hlg'): Promise<HdrPreset> {
+  return loadPreset(nameOrPath ?? (transfer === 'pq' ? 'hdr10-x265' : 'hlg-x265'), 'hdr');
+}
+
+/** Shared body of restore and upconvert: SDR frames through `model.forward` into an HDR sink. */
+async function runForward(o: {
+  input: VideoInput;
+  output: string;
+  model: ToneModel;
+  target: HdrSourceInfo;
+  preset: HdrPreset;
+  hdr10: Hdr10Metadata | null;
+  sideInfo: (index: number) => SideInfo | null;
+  options: RestoreOptions;
+  stage: string;
+}): Promise<JobResult> {
+  const { input, output, model, options } = o;
+  const signal = options.signal;
+  const exr = /\.exr$/i.test(output);
+  if (exr && o.target.transfer !== 'pq') throw new TypeError('EXR output is made from PQ: use an HDR10 preset');
+  await checkWritableOutput(isSequencePattern(output) ? output : output, exr ? [] : [input.label]);
+  const reader = await input.reader(model.sdrFormat);
+  const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr
+    ? await ExrSequenceWriter.open(output, input.width, input.height, options.exrPrimaries ?? 'bt2020')
+    : await FrameWriter.open({
+        output,
+        width: input.width,
+        height: input.height,
+        format: model.hdrFormat,
+        frameRate: input.frameRate,
+        encoder: o.preset.encoder,
+        color: o.target.transfer === 'pq' ? HDR10_PQ : HLG_BT2100,
+        hdr10: o.target.transfer === 'pq' ? o.hdr10 : null,
+        copyStreamsFrom: await input.streams(),
+        ...(signal ? { signal } : {}),
+      });
+  const progress = new ProgressTracker(o.stage, input.frameCount, options.onProgress);
+  let stages: StageTimes;
+  let bytes: number;
+  try {
+    stages = await runFramePipeline({
+      reader,
+      writer: sink,
+      batchSize: options.batchSize ?? model.preferredBatch.size,
+      concurrency: options.concurrency ?? model.preferredBatch.concurrency,
+      prepare: (frames, first) => frames.map((_, i) => o.sideInfo(first + i)),
+      process: (frames, side) => model.forward(frames, side, o.target),
+      progress,
+      signal,
+    });
+    ({ bytes } = await sink.finish());
+  } catch (err) {
+    await sink.abort();
+    throw err;
+  }
+  const { elapsed, fps, frames } = progress.snapshot();
+  const duration = input.frameCount ? (frames * input.frameRate.den) / input.frameRate.num : 0;
+  return {
+    output,
+    frames,
+    seconds: elapsed,
+    fps,
+    bytes,
+    bitrate: duration ? (bytes * 8) / duration : 0,
+    model: { id: model.id, hash: model.contentHash },
+    stages,
+  };
+}
+
+/**
+ * SDR made by `encode` (a file or a `pack` bundle) -> HDR10 or HLG video, or a linear EXR
+ * sequence, with the model and per-frame side info its manifest names and the source's
+ * HDR10 metadata. A file whose manifest names another model, or a model whose hash differs,
+ * is refused.
+ *
+ * @example await restore({ input: 'sdr.mkv', output: 'hdr10.mkv' })
+ */
+export async function restore(options: RestoreOptions): Promise<JobResult> {
+  const { input: file, signal } = options;
+  const { input, manifest } = /\.zip$/i.test(file) ? await bundleInput(file, signal) : await fileInput(file, signal);
+  try {
+    if (!manifest) {
+      throw new InputError(file, 'carries no duhdr manifest — restore needs SDR made by `duhdr encode`; for any other SDR use `duhdr upconvert`');
+    }
+    if (options.model && options.model !== manifest.model.id) {
+      throw new ModelMismatchError(`${file}: was made with model ${manifest.model.id}, not ${options.model} — restore it with --model ${manifest.model.id} (or omit --model)`);
+    }
+    if (input.width !== manifest.sdr.width || input.height !== manifest.sdr.height) {
+      throw new InputError(file, `video is ${input.width}x${input.height} but its manifest says ${manifest.sdr.width}x${manifest.sdr.height} — the file was altered after encoding`);
+    }
+    if (input.frameCount !== null && input.frameCount !== manifest.source.frameCount) {
+      throw new InputError(file, `video has ${input.frameCount} frames but its manifest describes ${manifest.source.frameCount} — the file was cut or altered after encoding`);
+    }
+    const model = await loadToneModel(manifest.model.id).catch((err: unknown) => {
+      throw new ModelMismatchError(`${file}: was made with model ${manifest.model.id}, which this duhdr does not have`, { cause: err });
+    });
+    try {
+      if (model.contentHash !== manifest.model.hash) {
+        throw new ModelMismatchError(
+          `${file}: was made with ${manifest.model.id} hash ${manifest.model.hash.slice(0, 12)}…, but this duhdr's ${model.id} has hash ${model.contentHash.slice(0, 12)}… — restore with the duhdr version that encoded it`,
+        );
+      }
+      const expectedSide = model.sideInfoFields.join(',');
+      if (manifest.sideInfo.fields.join(',') !== expectedSide) {
+        throw new InputError(file, `manifest side info has fields [${manifest.sideInfo.fields.join(', ')}], model ${model.id} expects [${expectedSide}]`);
+      }
+      const preset = await hdrPreset(options.preset, manifest.source.transfer);
+      const hdr10 = manifest.source.hdr10;
+      const target: HdrSourceInfo = {
+        width: input.width,
+        height: input.height,
+        transfer: preset.transfer,
+        masteringPeak: hdr10.masteringDisplay?.maxLuminance ?? DEFAULT_MASTERING_PEAK,
+        maxCll: hdr10.contentLightLevel?.maxCll ?? null,
+      };
+      const frames = manifest.sideInfo.frames;
+      return await runForward({
+        input, output: options.output, model, target, preset, hdr10, options, stage: 'restore',
+        sideInfo: (i) => frames[i] ?? null,
+      });
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+/**
+ * Any SDR video (no manifest) -> HDR10 or HLG, blind: the forward model restores from pixels
+ * alone, for a display of `masteringPeak` cd/m² (default 1000, P3-D65 mastering metadata).
+ *
+ * @example await upconvert({ input: 'old.mp4', output: 'hdr10.mkv' })
+ */
+export async function upconvert(options: UpconvertOptions): Promise<JobResult> {
+  const { input: file, signal } = options;
+  const { input } = await fileInput(file, signal);
+  try {
+    const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
+    try {
+      const preset = await hdrPreset(options.preset, 'pq');
+      const peak = options.masteringPeak ?? DEFAULT_MASTERING_PEAK;
+      if (!(peak >= 200 && peak <= 10_000)) throw new RangeError(`options.masteringPeak must be in [200, 10000] cd/m², got ${peak}`);
+      const hdr10: Hdr10Metadata = {
+        masteringDisplay: { ...P3_D65_DISPLAY, minLuminance: 0.0001, maxLuminance: peak },
+        contentLightLevel: null,
+      };
+      const target: HdrSourceInfo = { width: input.width, height: input.height, transfer: preset.transfer, masteringPeak: peak, maxCll: null };
+      return await runForward({ input, output: options.output, model, target, preset, hdr10, options, stage: 'upconvert', sideInfo: () => null });
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    await input.close();
+  }
+}

@@ -1,0 +1,61 @@
+import type { PlanarFormat } from '../io/index.js';
+
+/**
+ * Per-frame side information a reverse pass emits and the forward pass may use: a short vector
+ * of numbers (tens of bytes a frame, like SL-HDR1 dynamic metadata). `fields` names them.
+ */
+export type SideInfo = readonly number[];
+
+/** What a model needs to know about the HDR source (from probe / the manifest). */
+export type HdrSourceInfo = {
+  width: number;
+  height: number;
+  transfer: 'pq' | 'hlg';
+  /** Mastering display peak, cd/m² (HDR10 metadata; 1000 when absent). */
+  masteringPeak: number;
+  /** MaxCLL when known, cd/m². */
+  maxCll: number | null;
+};
+
+/** A frame as it crosses the model boundary: planes of one planar frame (views over `data`). */
+export type ModelFrame = { data: Uint8Array; planes: (Uint8Array | Uint16Array | Float32Array)[] };
+
+/**
+ * A reverse/forward pair behind one interface; the pipeline does not care which model it runs.
+ *
+ * Call order the pipeline guarantees:
+ * - `analyze` is called on every HDR frame **in order**, one batch after another (it may keep
+ *   temporal state: smoothing global parameters so video does not flicker) and returns each
+ *   frame's side info.
+ * - `reverse` / `forward` are pure per batch and may run concurrently on several batches.
+ *
+ * Output frames are new buffers in `sdrFormat` / `hdrFormat` of the same size as the input.
+ */
+export interface ToneModel {
+  /** Stable model name, e.g. 'classical-bt2390'. */
+  readonly id: string;
+  /** sha256 (hex) of everything that defines the model's output (parameters, weights). */
+  readonly contentHash: string;
+  /** Names of the side-info vector entries, e.g. ['peakNits']. */
+  readonly sideInfoFields: readonly string[];
+  /** Planar formats the model takes and gives. */
+  readonly hdrFormat: PlanarFormat;
+  readonly sdrFormat: PlanarFormat;
+  /** Frames per call the model works best with on this engine, and how many calls to overlap. */
+  readonly preferredBatch: { size: number; concurrency: number };
+
+  /** Sequential per-frame analysis of HDR frames (in order): the side info for each. */
+  analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[];
+  /** HDR -> SDR for a batch, given each frame's side info. */
+  reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]>;
+  /**
+   * SDR -> HDR for a batch. `sideInfo` entries are null for blind restore (SDR that this model
+   * did not make); `target` says which HDR signal to produce.
+   */
+  forward(
+    frames: readonly ModelFrame[],
+    sideInfo: readonly (SideInfo | null)[],
+    target: HdrSourceInfo,
+  ): Promise<Uint8Array[]>;
+  dispose(): void;
+}

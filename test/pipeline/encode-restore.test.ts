@@ -1,0 +1,160 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CanceledError, InputError, ModelMismatchError, TEMP_MARK, UnsupportedInputError, binaries, liveChildCount, probe,
+} from '../../src/io/index.js';
+import {
+  embedManifest, encode, pack, parseManifest, readEmbeddedManifest, restore, serializeManifest, upconvert, type JobResult,
+} from '../../src/pipeline/index.js';
+import { decodeAll, psnr10 } from '../helpers/frames.js';
+import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+const temps = (): string[] => readdirSync(dir).filter((f) => f.includes(TEMP_MARK));
+
+const sdr = join(dir, 'city-sdr.mkv');
+const hdr = join(dir, 'city-restored.mkv');
+let encoded: JobResult;
+let restored: JobResult;
+
+beforeAll(async () => {
+  encoded = await encode({ input: sample('city-pq.mkv'), output: sdr });
+  restored = await restore({ input: sdr, output: hdr, preset: 'hdr10-x265-lossless' });
+});
+
+describe('encode', () => {
+  it('writes 8-bit BT.709 SDR that a plain ffmpeg decodes, with audio, subtitles and chapters', async () => {
+    expect(encoded).toMatchObject({ output: sdr, frames: 72, model: { id: 'classical-bt2390' } });
+    const info = await probe(sdr);
+    expect(info.video).toMatchObject({
+      dynamicRange: 'sdr', bitDepth: 8, pixelFormat: 'yuv420p', width: 640, height: 360, frameCount: 72, codec: 'h264',
+      color: { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', range: 'limited' },
+    });
+    expect(info.audio.map((a) => [a.codec, a.channels])).toEqual([['aac', 2]]);
+    expect(info.subtitles).toHaveLength(1);
+    expect(info.chapters).toBe(2);
+    // Any player: ffmpeg with no knowledge of duhdr decodes every frame.
+    const out = execFileSync(binaries().ffmpeg.path, ['-v', 'error', '-i', sdr, '-map', '0:v', '-f', 'framemd5', '-'], { encoding: 'utf8' });
+    expect(out.split('\n').filter((l) => /^0,/.test(l))).toHaveLength(72);
+    expect(temps()).toEqual([]);
+  });
+
+  it('embeds a manifest naming the model, the source colour, HDR10 metadata and side info for every frame', async () => {
+    const m = parseManifest((await readEmbeddedManifest(sdr))!, sdr);
+    const src = (await probe(sample('city-pq.mkv'))).video!;
+    expect(m.model.id).toBe('classical-bt2390');
+    expect(m.model.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.source).toMatchObject({ transfer: 'pq', width: 640, height: 360, frameCount: 72, primaries: 'bt2020', matrix: 'bt2020nc' });
+    expect(m.source.hdr10).toEqual(src.hdr10);
+    expect(m.sideInfo.fields).toEqual(['peakNits']);
+    expect(m.sideInfo.frames).toHaveLength(72);
+  });
+
+  it('refuses SDR input, naming the file and pointing at upconvert', async () => {
+    const out = join(dir, 'no.mkv');
+    await expect(encode({ input: sample('city-sdr.mkv'), output: out })).rejects.toThrow(
+      new UnsupportedInputError(sample('city-sdr.mkv'), 'is SDR (transfer bt709) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`'),
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops cleanly on abort: CanceledError, no output, no temp file, no ffmpeg left', async () => {
+    const out = join(dir, 'aborted.mkv');
+    const controller = new AbortController();
+    const err = await encode({
+      input: sample('forest-pq-720p.mkv'), output: out, signal: controller.signal,
+      onProgress: (p) => { if (p.frames >= 5) controller.abort(); },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CanceledError);
+    expect(existsSync(out)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+    expect(liveChildCount()).toBe(0);
+  });
+});
+
+describe('restore', () => {
+  it('brings back HDR10: PQ BT.2020 10-bit with the source mastering display and MaxCLL/MaxFALL, audio kept', async () => {
+    expect(restored.frames).toBe(72);
+    const [src, out] = await Promise.all([probe(sample('city-pq.mkv')), probe(hdr)]);
+    expect(out.video).toMatchObject({
+      dynamicRange: 'pq', bitDepth: 10, frameCount: 72,
+      color: { primaries: 'bt2020', transfer: 'smpte2084', matrix: 'bt2020nc', range: 'limited' },
+    });
+    expect(out.video!.hdr10).toEqual(src.video!.hdr10);
+    expect(out.audio.map((a) => [a.codec, a.channels])).toEqual([['aac', 2]]);
+    // The manifest describes the SDR; it does not travel on into the HDR file.
+    expect(out.attachments).toEqual([]);
+  });
+
+  it('round-trips the HDR10 sample above a PQ-PSNR floor', async () => {
+    const psnr = psnr10(await decodeAll(sample('city-pq.mkv')), await decodeAll(hdr));
+    // Measured 44.3 dB (x264 CRF 20 SDR, 8-bit, then the exact inverse). 8-bit quantisation of
+    // the compressed highlights caps it; 40 dB leaves room for encoder differences across builds
+    // while catching a broken inverse (a wrong peak or transfer costs > 10 dB).
+    expect(psnr).toBeGreaterThan(40);
+  });
+
+  it('refuses a file whose manifest names another model, saying which', async () => {
+    await expect(restore({ input: sdr, output: join(dir, 'x.mkv'), model: 'duhdr-dual' })).rejects.toThrow(
+      new ModelMismatchError(`${sdr}: was made with model classical-bt2390, not duhdr-dual — restore it with --model classical-bt2390 (or omit --model)`),
+    );
+  });
+
+  it('refuses a tampered manifest (model hash changed) and an unknown model', async () => {
+    const m = parseManifest((await readEmbeddedManifest(sdr))!, sdr);
+    const plain = join(dir, 'plain.mkv');
+    await ffmpeg(['-i', sdr, '-map', '0', '-map', '-0:t', '-c', 'copy', plain]);
+    const tampered = join(dir, 'tampered.mkv');
+    await embedManifest(plain, tampered, serializeManifest({ ...m, model: { ...m.model, hash: 'f'.repeat(64) } }));
+    await expect(restore({ input: tampered, output: join(dir, 'x.mkv') })).rejects.toThrow(/was made with classical-bt2390 hash ffffffffffff…, but this duhdr's classical-bt2390 has hash [0-9a-f]{12}…/);
+    const unknown = join(dir, 'unknown.mkv');
+    await embedManifest(plain, unknown, serializeManifest({ ...m, model: { ...m.model, id: 'no-such-model' } }));
+    await expect(restore({ input: unknown, output: join(dir, 'x.mkv') })).rejects.toBeInstanceOf(ModelMismatchError);
+    await expect(restore({ input: plain, output: join(dir, 'x.mkv') })).rejects.toThrow(
+      new InputError(plain, 'carries no duhdr manifest — restore needs SDR made by `duhdr encode`; for any other SDR use `duhdr upconvert`'),
+    );
+    expect(existsSync(join(dir, 'x.mkv'))).toBe(false);
+  });
+
+  it('refuses HDR input', async () => {
+    await expect(restore({ input: sample('city-pq.mkv'), output: join(dir, 'x.mkv') })).rejects.toThrow(/city-pq\.mkv: is already HDR \(PQ\)/);
+  });
+
+  it('restores from a pack bundle to the same frames as from the file', async () => {
+    const bundle = join(dir, 'city.zip');
+    await pack({ input: sdr, output: bundle });
+    const fromBundle = join(dir, 'from-bundle.mkv');
+    const r = await restore({ input: bundle, output: fromBundle, preset: 'hdr10-x265-lossless' });
+    expect(r.frames).toBe(72);
+    const [a, b] = [await decodeAll(hdr), await decodeAll(fromBundle)];
+    b.forEach((f, i) => expect(Buffer.compare(f, a[i]!), `frame ${i}`).toBe(0));
+    expect((await probe(fromBundle)).audio).toHaveLength(1);
+  });
+
+  it('writes linear half-float EXR frames for grading', async () => {
+    const pattern = join(dir, 'exr', 'f%03d.exr');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'exr'));
+    const r = await restore({ input: sdr, output: pattern });
+    expect(r.frames).toBe(72);
+    const files = readdirSync(join(dir, 'exr')).sort();
+    expect(files).toHaveLength(72);
+    expect(files[0]).toBe('f000.exr');
+    expect((await probe(join(dir, 'exr', 'f010.exr'))).video).toMatchObject({ width: 640, height: 360, codec: 'exr' });
+  });
+});
+
+describe('upconvert', () => {
+  it('restores a plain SDR clip blind into HDR10 with P3 1000 cd/m² mastering metadata', async () => {
+    const out = join(dir, 'up.mkv');
+    const r = await upconvert({ input: sample('city-sdr.mkv'), output: out, preset: 'hdr10-x265' });
+    expect(r.frames).toBe(50);
+    const v = (await probe(out)).video!;
+    expect(v).toMatchObject({ dynamicRange: 'pq', bitDepth: 10, frameCount: 50 });
+    expect(v.hdr10.masteringDisplay?.maxLuminance).toBe(1000);
+  });
+});

@@ -180,8 +180,9 @@ export class Bundle implements AsyncDisposable {
   #rawStream(entry: StoredEntry): Readable {
     const handle = this.#open();
     if (entry.size === 0) return Readable.from([], { objectMode: false });
-    // Positional reads of exactly the entry's bytes; the handle stays open for other reads.
-    return handle.createReadStream({ start: entry.dataStart, end: entry.dataStart + entry.size - 1, autoClose: false });
+    // Positional reads of exactly the entry's bytes. Not handle.createReadStream: destroying such
+    // a stream (a reader that stops early) closes the shared handle whatever autoClose says.
+    return positionalStream(handle, entry.dataStart, entry.size);
   }
 
   async #readVerified(entry: StoredEntry): Promise<Buffer> {
@@ -391,4 +392,31 @@ function decodeUtf8(bytes: Buffer): string | null {
 
 function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A stream of `length` bytes at `start` of an open file, read positionally; never closes the handle. */
+function positionalStream(handle: FileHandle, start: number, length: number, chunk = 1 << 20): Readable {
+  let offset = 0;
+  return new Readable({
+    highWaterMark: chunk,
+    read(): void {
+      const n = Math.min(chunk, length - offset);
+      if (n <= 0) {
+        this.push(null);
+        return;
+      }
+      const buf = Buffer.allocUnsafe(n);
+      handle.read(buf, 0, n, start + offset).then(
+        ({ bytesRead }) => {
+          if (bytesRead === 0) {
+            this.destroy(new Error(`unexpected end of file at byte ${start + offset}`));
+            return;
+          }
+          offset += bytesRead;
+          this.push(bytesRead === n ? buf : buf.subarray(0, bytesRead));
+        },
+        (err: unknown) => this.destroy(err as Error),
+      );
+    },
+  });
 }

@@ -65,6 +65,7 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
       .command(p.name)
       .description(`${p.summary} (arrives with issue #${p.issue}: ${p.what})`)
       .allowUnknownOption()
+      .allowExcessArguments()
       .addOption(new Option('-o, --output <file>').hideHelp());
     if (p.args) cmd.argument(p.args);
     cmd.action(() => {

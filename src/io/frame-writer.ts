@@ -7,7 +7,7 @@ import { ManagedChild } from './child-process.js';
 import { CanceledError, DuhdrError, InputError, toCanceledError } from './errors.js';
 import { log } from './log.js';
 import { frameByteLength, planarFormat, type PlanarFormat } from './pixel-format.js';
-import { probe, type Hdr10Metadata, type Rational } from './probe.js';
+import { probeStreamLayout, type Hdr10Metadata, type Rational, type StreamLayout } from './probe.js';
 import { checkWritableOutput, commitTemp, discardTemp, tempPathFor } from './atomic-output.js';
 import { videoEncoderArgs, type ColorTags, type EncoderSettings } from './encoder-args.js';
 
@@ -28,7 +28,9 @@ export type FrameWriterOptions = {
    * Copy audio, subtitles, chapters and global tags from this file, unchanged — or from a byte
    * stream of such a file (e.g. a bundle's zip entry), fed to ffmpeg on a third pipe.
    */
-  copyStreamsFrom?: string | { stream: Readable; label: string };
+  copyStreamsFrom?: string | { stream: Readable; label: string; layout: StreamLayout };
+  /** How messages name the output (default `output`): a job writing to an intermediate file names the final one. */
+  displayName?: string;
   /** Files attached to the container (Matroska only), e.g. duhdr's manifest. */
   attachments?: Attachment[];
   /** Global container tags. */
@@ -39,6 +41,9 @@ export type FrameWriterOptions = {
 };
 
 const MATROSKA = /\.(mkv|mka|webm)$/i;
+/** Subtitle codecs each container takes as a stream copy. */
+const MATROSKA_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'dvd_subtitle', 'hdmv_pgs_subtitle', 'dvb_subtitle']);
+const MP4_SUBTITLES = new Set(['mov_text']);
 /** The attachment duhdr's encoder adds (see pipeline/manifest-container.ts). */
 export const MANIFEST_ATTACHMENT_NAME = 'duhdr-manifest.json';
 
@@ -68,7 +73,7 @@ export class FrameWriter {
     this.output = options.output;
     this.tempPath = temp;
     this.frameBytes = frameByteLength(options.format, options.width, options.height);
-    this.#label = `encoding ${options.output}`;
+    this.#label = `encoding ${options.displayName ?? options.output}`;
     this.#child = new ManagedChild(binaries().ffmpeg.path, args, {
       label: this.#label,
       signal: options.signal,
@@ -188,24 +193,31 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
   ];
   const maps = ['-map', '0:v:0'];
   const from = o.copyStreamsFrom;
-  const src = typeof from === 'string'
-    ? await probe(from, { countFrames: false, ...(o.signal ? { signal: o.signal } : {}) })
-    : null;
+  const name = o.displayName ?? o.output;
+  let copiedAttachments = 0;
   if (from) {
+    const layout = typeof from === 'string' ? await probeStreamLayout(from, o.signal) : from.layout;
     args.push('-i', typeof from === 'string' ? from : 'pipe:3');
-    maps.push('-map', '1:a?');
-    // MP4 carries only mov_text subtitles; other kinds would fail the whole encode.
-    if (matroska || (src && src.subtitles.every((s) => s.codec === 'mov_text'))) maps.push('-map', '1:s?');
-    else if (src?.subtitles.length) log.warn(`${o.output}: subtitles (${src.subtitles.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; use .mkv to keep them`);
-    // Fonts that ASS subtitles need, but never a duhdr manifest: it describes the source, not this output.
-    if (matroska) maps.push('-map', '1:t?', '-map', `-1:m:filename:${MANIFEST_ATTACHMENT_NAME}?`);
+    // Streams are mapped one by one: only what the output container can hold.
+    for (const a of layout.audio) maps.push('-map', `1:${a.index}`);
+    const allowed = matroska ? MATROSKA_SUBTITLES : MP4_SUBTITLES;
+    const dropped = layout.subtitles.filter((s) => !allowed.has(s.codec));
+    for (const s of layout.subtitles) if (allowed.has(s.codec)) maps.push('-map', `1:${s.index}`);
+    if (dropped.length) {
+      log.warn(`${name}: subtitles (${dropped.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; ${matroska ? 'they are left out' : 'use .mkv to keep them'}`);
+    }
+    if (matroska) {
+      // Fonts that ASS subtitles need, but never a duhdr manifest: it describes the source, not this output.
+      const fonts = layout.attachments.filter((t) => t.filename !== MANIFEST_ATTACHMENT_NAME);
+      for (const t of fonts) maps.push('-map', `1:${t.index}`);
+      copiedAttachments = fonts.length;
+    }
     maps.push('-map_chapters', '1', '-map_metadata', '1', '-c:a', 'copy', '-c:s', 'copy', '-c:t', 'copy');
   }
   // MP4 index at the front: players start at once, and a pipe reader needs no seeking.
   if (/\.(mp4|mov|m4v)$/i.test(o.output)) maps.push('-movflags', '+faststart');
   args.push(...maps, ...videoEncoderArgs(o.encoder, o.color, o.hdr10 ?? null));
   // Attachments come after the copied streams; tag them by their own index among -attach'd ones.
-  const copiedAttachments = src && matroska ? src.attachments.filter((a) => a.filename !== MANIFEST_ATTACHMENT_NAME).length : 0;
   (o.attachments ?? []).forEach((a, i) => {
     if (!matroska) throw new TypeError(`options.attachments need a Matroska output, got ${o.output}`);
     const t = copiedAttachments + i;

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { binaries } from './ffmpeg-binaries.js';
 import { FfmpegError, InputError } from './errors.js';
 import { lastMeaningfulLine } from './child-process.js';
@@ -301,15 +302,14 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     };
   }
 
+  return { file, container, isImage, duration: num(format['duration']), size, bitRate: num(format['bit_rate']), video, ...streamLayout(json) };
+}
+
+/** Audio, subtitle and attachment streams and the chapter count of an ffprobe result. */
+function streamLayout(json: Json): StreamLayout {
+  const streams = (json['streams'] ?? []) as Json[];
   const tags = (s: Json): Json => (s['tags'] ?? {}) as Json;
   return {
-    file,
-    container,
-    isImage,
-    duration: num(format['duration']),
-    size,
-    bitRate: num(format['bit_rate']),
-    video,
     audio: streams
       .filter((s) => s['codec_type'] === 'audio')
       .map((s) => ({
@@ -332,6 +332,27 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       })),
     chapters: ((json['chapters'] ?? []) as unknown[]).length,
   };
+}
+
+export type StreamLayout = Pick<MediaInfo, 'audio' | 'subtitles' | 'attachments' | 'chapters'>;
+
+/**
+ * The non-video streams of a file or of a byte stream of one (e.g. a zip entry; ffprobe reads
+ * it from stdin, headers only where the container allows). Used to decide what can be copied.
+ */
+export async function probeStreamLayout(source: string | { stream: Readable; label: string }, signal?: AbortSignal): Promise<StreamLayout> {
+  const label = typeof source === 'string' ? source : source.label;
+  try {
+    const out = await runToCompletion(
+      binaries().ffprobe.path,
+      ['-v', 'error', '-show_streams', '-show_chapters', '-of', 'json', '-i', typeof source === 'string' ? source : 'pipe:0'],
+      { label: `probing ${label}`, signal, ...(typeof source === 'string' ? {} : { stdin: source.stream }) },
+    );
+    return streamLayout(JSON.parse(out) as Json);
+  } catch (err) {
+    if (err instanceof FfmpegError) throw new InputError(label, 'not a media file ffprobe can read', { cause: err });
+    throw err;
+  }
 }
 
 /**

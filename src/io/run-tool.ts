@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ManagedChild } from './child-process.js';
 import { log } from './log.js';
 
@@ -8,10 +9,21 @@ import { log } from './log.js';
 export async function runToCompletion(
   file: string,
   args: readonly string[],
-  options: { label: string; signal?: AbortSignal | undefined; maxBytes?: number },
+  options: { label: string; signal?: AbortSignal | undefined; maxBytes?: number; stdin?: Readable },
 ): Promise<string> {
-  const child = new ManagedChild(file, args, { label: options.label, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = new ManagedChild(file, args, {
+    label: options.label,
+    signal: options.signal,
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
   log.command(child.command);
+  if (options.stdin && child.process?.stdin) {
+    const stdin = child.process.stdin;
+    stdin.on('error', () => {}); // the tool may stop reading early (ffprobe reads only headers)
+    options.stdin.on('error', (err) => child.stop(err));
+    options.stdin.pipe(stdin);
+    child.done.finally(() => options.stdin?.destroy()).catch(() => {});
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   const maxBytes = options.maxBytes ?? 64 << 20;

@@ -65,6 +65,7 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
     const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,
+      displayName: output,
       width: video.width,
       height: video.height,
       format: model.sdrFormat,

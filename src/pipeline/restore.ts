@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  checkWritableOutput, isSequencePattern, probe, type Hdr10Metadata,
+  checkWritableOutput, isSequencePattern, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
@@ -43,7 +43,7 @@ type VideoInput = {
   /** Open the frame reader (a fresh decode each call). */
   reader: (format: ToneModel['sdrFormat']) => Promise<FrameReader>;
   /** Where audio, subtitles and chapters come from. */
-  streams: () => Promise<string | { stream: Readable; label: string }>;
+  streams: () => Promise<string | { stream: Readable; label: string; layout: StreamLayout }>;
   close: () => Promise<void>;
 };
 
@@ -98,7 +98,12 @@ async function bundleInput(file: string, signal: AbortSignal | undefined): Promi
               ...(signal ? { signal } : {}),
             },
           ),
-        streams: async () => ({ stream: await bundle.openVideoStream(), label }),
+        // One read of the entry for its stream layout (headers), another that ffmpeg copies from.
+        streams: async () => ({
+          layout: await probeStreamLayout({ stream: await bundle.openVideoStream(), label }, signal),
+          stream: await bundle.openVideoStream(),
+          label,
+        }),
         close: async () => bundle.close(),
       },
     };

@@ -1,0 +1,69 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEMP_MARK } from '../../src/io/index.js';
+import { runCli } from '../helpers/cli.js';
+import { sample, tempDir } from '../helpers/media.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+const temps = (): string[] => readdirSync(dir).filter((f) => f.includes(TEMP_MARK));
+
+describe('duhdr encode / restore / pack / unpack from the command line', () => {
+  it('encodes, packs, unpacks and restores the HLG sample, printing JSON progress and summaries', async () => {
+    const sdr = join(dir, 'sunset-sdr.mp4');
+    const e = await runCli(['encode', sample('sunset-hlg.mkv'), '-o', sdr, '--preset', 'x264-crf', '--json']);
+    expect(e.stderr).toMatch(/^(duhdr: warning: .*subtitles.*\n)?$/); // MP4 cannot take SRT: warned, not fatal
+    expect(e.code).toBe(0);
+    const lines = e.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output: sdr, model: { id: 'classical-bt2390' } });
+    expect(lines.some((l) => l['type'] === 'progress' && typeof l['slowest'] === 'string')).toBe(true);
+
+    const bundle = join(dir, 'sunset.zip');
+    const p = await runCli(['pack', sdr, '-o', bundle]);
+    expect(p).toMatchObject({ code: 0, stdout: '' });
+    expect(p.stderr).toMatch(/^packed .*sunset\.zip: manifest\.json, video\.mp4, checksums\.sha256/);
+
+    const unpacked = join(dir, 'unpacked');
+    const u = await runCli(['unpack', bundle, '-o', unpacked]);
+    expect(u.code).toBe(0);
+    expect(readdirSync(unpacked).sort()).toEqual(['checksums.sha256', 'manifest.json', 'video.mp4']);
+
+    const hdr = join(dir, 'sunset-hlg-restored.mkv');
+    const r = await runCli(['restore', bundle, '-o', hdr]);
+    expect(r.code).toBe(0);
+    // Read from a pipe, an MP4's chapter text track looks like a mov_text subtitle: warned, left out.
+    expect(r.stderr).toMatch(/^(duhdr: warning: .*\(mov_text\).*\n)?restored .*sunset-hlg-restored\.mkv: 50 frames in [\d.]+ s \([\d.]+ fps, slowest stage: (decode|model|encode)\)/);
+    const probe = await runCli(['probe', '--json', hdr]);
+    expect((JSON.parse(probe.stdout) as { video: { dynamicRange: string } }).video.dynamicRange).toBe('hlg');
+    expect(temps()).toEqual([]);
+  });
+
+  it('refuses the wrong kind of input with one line and exit 1, writing nothing', async () => {
+    const out = join(dir, 'nothing.mkv');
+    const e = await runCli(['encode', sample('city-sdr.mkv'), '-o', out]);
+    expect(e).toMatchObject({ code: 1, stdout: '' });
+    expect(e.stderr).toBe(`duhdr: ${sample('city-sdr.mkv')}: is SDR (transfer bt709) — encode takes HDR10 or HLG video; to make HDR from SDR use \`duhdr upconvert\`\n`);
+    const r = await runCli(['restore', sample('city-pq.mkv'), '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`duhdr: ${sample('city-pq.mkv')}: is already HDR (PQ) — restore takes the SDR that \`duhdr encode\` made\n`);
+    const bad = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'x.webm')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/x\.webm: cannot carry duhdr's manifest in a \.webm file — use \.mkv \(attachment\) or \.mp4 \(metadata tag\)\n$/);
+    const preset = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'y.mkv'), '--preset', 'hdr10-x265']);
+    expect(preset.code).toBe(1);
+    expect(preset.stderr).toMatch(/preset "hdr10-x265" makes HDR video; this command needs an SDR preset \(av1-crf, x264-4mbps, x264-crf, x265-2mbps, x265-crf\)/);
+    expect(existsSync(out)).toBe(false);
+    expect(temps()).toEqual([]);
+  });
+
+  it('upconverts a plain SDR clip blind', async () => {
+    const out = join(dir, 'up.mkv');
+    const r = await runCli(['upconvert', sample('city-sdr.mkv'), '-o', out, '--preset', 'hdr10-x265', '--peak', '600']);
+    expect(r.code).toBe(0);
+    const probe = await runCli(['probe', '--json', out]);
+    const v = (JSON.parse(probe.stdout) as { video: { dynamicRange: string; hdr10: { masteringDisplay: { maxLuminance: number } } } }).video;
+    expect(v.dynamicRange).toBe('pq');
+    expect(v.hdr10.masteringDisplay.maxLuminance).toBe(600);
+  });
+});

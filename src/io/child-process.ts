@@ -121,11 +121,7 @@ export class ManagedChild {
           );
         }
         if (code !== 0) {
-          const last = lastMeaningfulLine(result.stderrTail);
-          const how = sig ? `was killed by ${sig}` : `exited with code ${code}`;
-          return reject(
-            new FfmpegError(`${options.label}: ffmpeg ${how}${last ? `: ${last}` : ''}`, { command: this.command, ...result }),
-          );
+          return reject(new FfmpegError(`${options.label}: ${describeFailure(code, sig, result.stderrTail)}`, { command: this.command, ...result }));
         }
         resolve(result);
       };
@@ -158,6 +154,15 @@ export class ManagedChild {
     }, this.#killDelayMs);
     timer.unref();
   }
+}
+
+/** Why a tool failed, in words a user can act on (disk full and file-size limits named as such). */
+export function describeFailure(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  if (signal === 'SIGXFSZ') return 'ffmpeg was stopped: the output exceeds the file size limit (ulimit -f) — raise it or write elsewhere';
+  if (/No space left on device/i.test(stderr)) return 'ffmpeg could not write: no space left on device — free some space or write elsewhere';
+  const last = lastMeaningfulLine(stderr);
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return `ffmpeg ${how}${last ? `: ${last}` : ''}`;
 }
 
 /** ffmpeg's last line that says something (skips blank lines and progress lines). */

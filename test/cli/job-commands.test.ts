@@ -67,3 +67,21 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(v.hdr10.masteringDisplay.maxLuminance).toBe(600);
   });
 });
+
+describe('faults during a job', () => {
+  it('a full disk (file size limit) ends the encode with one line, no output, no temp file, no ffmpeg left', async () => {
+    const out = join(dir, 'full.mkv');
+    const { spawnSync } = await import('node:child_process');
+    const root = new URL('../../', import.meta.url).pathname;
+    // ulimit -f 64: files may not exceed 64 KiB, so ffmpeg's write fails mid-encode as on a full disk.
+    const r = spawnSync('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" --import tsx src/cli/run.ts encode "${sample('forest-pq-720p.mkv')}" -o "${out}" --preset x264-4mbps`], {
+      cwd: root, encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^duhdr: encoding .*full\.mkv: ffmpeg was stopped: the output exceeds the file size limit \(ulimit -f\)/);
+    expect(existsSync(out)).toBe(false);
+    expect(temps()).toEqual([]);
+    const { processesMentioning } = await import('../helpers/media.js');
+    expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CanceledError, InputError, ModelMismatchError, TEMP_MARK, UnsupportedInputError, binaries, liveChildCount, probe,
+  CanceledError, FfmpegError, InputError, ModelMismatchError, TEMP_MARK, UnsupportedInputError, binaries, liveChildCount, probe,
 } from '../../src/io/index.js';
 import {
   embedManifest, encode, pack, parseManifest, readEmbeddedManifest, restore, serializeManifest, upconvert, type JobResult,
@@ -73,6 +73,29 @@ describe('encode', () => {
     expect(temps()).toEqual([]);
     expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
     expect(liveChildCount()).toBe(0);
+  });
+});
+
+describe('a dying ffmpeg', () => {
+  it('fails the encode with FfmpegError naming the output, leaving no file and no process', async () => {
+    const out = join(dir, 'killed.mkv');
+    let killed = 0;
+    const err = await encode({
+      input: sample('city-pq.mkv'), output: out,
+      onProgress: (p) => {
+        if (p.frames >= 3 && !killed) {
+          // The encoder is the ffmpeg writing our temporary output.
+          for (const pid of processesMentioning(`killed${TEMP_MARK}`)) process.kill(pid, 'SIGKILL');
+          killed++;
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(killed).toBe(1);
+    expect(err).toBeInstanceOf(FfmpegError);
+    expect((err as Error).message).toMatch(/^encoding .*killed\.mkv: ffmpeg was killed by SIGKILL/);
+    expect(existsSync(out)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(processesMentioning(sample('city-pq.mkv'))).toEqual([]);
   });
 });
 

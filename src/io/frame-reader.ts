@@ -41,6 +41,11 @@ export type FrameReaderOptions = {
   inputArgs?: string[];
   /** A filter chain run before the pixel format conversion (e.g. 'scale=640:-2'). */
   videoFilter?: string;
+  /**
+   * Keep decoding through bitstream errors (ffmpeg conceals them) instead of failing. Off by
+   * default: a corrupt input should stop the job, not leave glitches in its output.
+   */
+  tolerateErrors?: boolean;
   signal?: AbortSignal;
 };
 
@@ -134,6 +139,8 @@ export class FrameReader implements AsyncIterable<Frame> {
       '-nostats',
       '-loglevel', 'error',
       ...(typeof this.source === 'string' ? ['-nostdin'] : []),
+      // Exit on the first decoding error: ffmpeg otherwise conceals it and exits 0.
+      ...(o.tolerateErrors ? [] : ['-xerror']),
       ...(o.inputArgs ?? []),
       '-i', input,
       '-map', '0:v:0',

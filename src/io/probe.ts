@@ -56,6 +56,11 @@ export type VideoStream = {
   variableFrameRate: boolean;
   /** Frames in the stream: from the container, else counted by demuxing; null if neither is possible. */
   frameCount: number | null;
+  /**
+   * Frames the header's duration announces at the nominal rate (null when unknown or variable):
+   * a count well below it means a truncated file.
+   */
+  durationFrames: number | null;
   duration: number | null;
   color: ColorDescription;
   hdr10: Hdr10Metadata;
@@ -146,6 +151,19 @@ async function firstOfSequence(pattern: string): Promise<string> {
     }
   }
   return pattern; // stat fails on it: 'no such file'
+}
+
+/**
+ * Throw when a file holds clearly fewer frames than its header announces (a cut download, a
+ * copy interrupted mid-way): ffmpeg itself would decode what is there and exit 0.
+ */
+export function checkComplete(info: MediaInfo): void {
+  const v = info.video;
+  if (!v || v.frameCount === null || v.durationFrames === null) return;
+  const missing = v.durationFrames - v.frameCount;
+  if (missing > Math.max(2, 0.02 * v.durationFrames)) {
+    throw new InputError(info.file, `is truncated: it holds ${v.frameCount} frames but its header announces about ${v.durationFrames} — re-download or re-copy it`);
+  }
 }
 
 /** pq | hlg | sdr | unknown from the transfer tag (untagged or scene-linear is 'unknown'). */
@@ -265,7 +283,12 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     const avg = rational(videoJson['avg_frame_rate']);
     const frameRate = fr.den ? fr.num / fr.den : 0;
     const averageFrameRate = avg.den ? avg.num / avg.den : frameRate;
-    const duration = num(videoJson['duration']) ?? num(format['duration']);
+    // Matroska keeps per-stream durations in a DURATION tag ("00:00:03.000000000").
+    const tagDuration = /^(\d+):(\d+):([\d.]+)$/.exec(String((videoJson['tags'] as Json | undefined)?.['DURATION'] ?? ''));
+    const duration =
+      num(videoJson['duration']) ??
+      (tagDuration ? Number(tagDuration[1]) * 3600 + Number(tagDuration[2]) * 60 + Number(tagDuration[3]) : null) ??
+      num(format['duration']);
     let frameCount = num(videoJson['nb_frames']);
     if (isImage) frameCount ??= 1;
     if (frameCount === null && options.countFrames !== false) {
@@ -295,6 +318,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       averageFrameRate,
       variableFrameRate,
       frameCount,
+      durationFrames: duration !== null && !variableFrameRate && frameRate > 0 ? Math.round(duration * frameRate) : null,
       duration,
       color,
       hdr10,

@@ -1,4 +1,4 @@
-import { InputError, UnsupportedInputError, type MediaInfo, type VideoStream } from '../io/index.js';
+import { InputError, UnsupportedInputError, checkComplete, type MediaInfo, type VideoStream } from '../io/index.js';
 import type { HdrSourceInfo } from '../runtime/index.js';
 
 /** Default mastering peak when an HDR file carries no HDR10 metadata (the common 1000 cd/m² grade). */
@@ -22,6 +22,10 @@ export function hdrSourceOf(info: MediaInfo): { video: VideoStream; source: HdrS
   if (v.family !== 'yuv') throw new UnsupportedInputError(file, `pixel format ${v.pixelFormat} is not Y'CbCr video`);
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
+  if (v.variableFrameRate) {
+    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — convert it to constant first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)');
+  }
+  checkComplete(info);
   return {
     video: v,
     source: {

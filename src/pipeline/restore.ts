@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  checkWritableOutput, isSequencePattern, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
+  checkComplete, checkWritableOutput, isSequencePattern, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
@@ -56,6 +56,11 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
   }
   if (info.isImage) throw new UnsupportedInputError(file, 'is a still image — restore takes SDR video');
   checkDimensions(file, v.width, v.height);
+  if (v.frameCount === 0) throw new InputError(file, 'has no frames');
+  if (v.variableFrameRate) {
+    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — convert it to constant first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)');
+  }
+  checkComplete(info);
   const text = await readEmbeddedManifest(file, signal);
   return {
     manifest: text === null ? null : parseManifest(text, file),

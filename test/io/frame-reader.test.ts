@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, truncateSync, copyFileSync } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CanceledError, FrameReader, FrameWriter, InputError, SDR_BT709, TEMP_MARK, liveChildCount, probe,
+  CanceledError, FfmpegError, FrameReader, FrameWriter, InputError, SDR_BT709, TEMP_MARK, liveChildCount, probe,
 } from '../../src/io/index.js';
 import { ffmpeg, processesMentioning, tempDir } from '../helpers/media.js';
 
@@ -112,6 +112,23 @@ describe('FrameReader', () => {
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).message).toMatch(/truncated\.mkv: decoded \d+ frames but the file promised 50 — it is truncated or corrupt/);
+  });
+
+  it('fails on a corrupt bitstream instead of concealing the damage', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const bytes = readFileSync(clip);
+    for (let i = 0; i < 40; i++) bytes[2000 + Math.floor((i * 7919) % (bytes.length - 4000))]! ^= 0xff;
+    const broken = join(dir, 'flipped.mkv');
+    writeFileSync(broken, bytes);
+    const err = await (async () => {
+      for await (const _ of await FrameReader.open(broken, { format: 'yuv420p10le' }));
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FfmpegError);
+    expect((err as Error).message).toMatch(/^decoding .*flipped\.mkv: ffmpeg exited with code 1/);
+    // Opting in to concealment decodes through it.
+    let n = 0;
+    for await (const _ of await FrameReader.open(broken, { format: 'yuv420p10le', tolerateErrors: true })) n++;
+    expect(n).toBeGreaterThan(0);
   });
 
   it('reads a byte stream (e.g. a zip entry) given its size and rate', async () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError, classifyTransfer, probe } from '../../src/io/index.js';
+import { InputError, checkComplete, classifyTransfer, probe, type MediaInfo } from '../../src/io/index.js';
 import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
@@ -88,6 +88,19 @@ describe('probe', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/^.*notes\.mkv: not a media file ffprobe can read \(.+\)$/);
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('spots a truncated Matroska file: fewer frames than its header announces', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const cut = join(dir, 'cut.mkv');
+    writeFileSync(cut, readFileSync(sample('city-pq.mkv')).subarray(0, 60_000));
+    const info = await probe(cut);
+    expect(info.video!.durationFrames).toBe(72); // 3.0 s x 24 fps, as the header says
+    expect(info.video!.frameCount).toBeLessThan(40);
+    expect(() => checkComplete(info)).toThrow(new RegExp(`cut\\.mkv: is truncated: it holds ${info.video!.frameCount} frames but its header announces about 72`));
+    const whole: MediaInfo = await probe(sample('city-pq.mkv'));
+    expect(whole.video!.durationFrames).toBe(whole.video!.frameCount);
+    expect(() => checkComplete(whole)).not.toThrow();
   });
 
   it('maps transfer tags to pq | hlg | sdr | unknown', () => {

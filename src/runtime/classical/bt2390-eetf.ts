@@ -25,7 +25,7 @@
 //   BT.2390's formula; {@link Bt2390Eetf.peakOutNits} says exactly where it lands.
 
 import { PQ_MAX_NITS, pqDecode, pqEncode } from '../../color/index.js';
-import { GeometricLut } from './curve-lut.js';
+import { GeometricLut, UniformLut } from './curve-lut.js';
 
 /** Source and target luminance ranges of the EETF, cd/m². */
 export type EetfParams = {
@@ -213,25 +213,29 @@ export function inverseEetf(nits: number, params: EetfParams): number {
   return new Bt2390Eetf(params).unmap(nits);
 }
 
-// Table resolution (knots per octave = 2^bits). Measured by test/runtime/classical/bt2390-eetf
-// and bench/classical-model.ts: the map stays within ~1e-6 relative, the inverse within ~2e-5.
-// Building both costs ~1.5 ms (≈ 2 000 exact evaluations), once per distinct peak.
-const MAP_BITS = 8;
-const UNMAP_BITS = 7;
-// The inverse's top table is indexed by the distance s = peakOut − L below the output peak,
-// from 2^-20 cd/m²; closer to the peak than that, the exact inverse is evaluated (such inputs
-// only come from hand-made values: 8-bit SDR codes are ~0.5 cd/m² apart there).
-const TOP_MIN_EXP = -20;
+// Table resolutions, measured by test/runtime/classical/bt2390-eetf.test.ts (max relative error
+// against the exact curve: map ~5e-6, unmap ~1e-4, i.e. < 0.01 of an 8-bit or 10-bit code).
+// Building both costs ~2.5 ms (≈ 7 000 exact evaluations), once per distinct peak.
+const MAP_SEGMENTS = 4096;
+const LOW_BITS = 8;
+const UNMAP_BITS = 6;
+// The inverse's top table is indexed by the distance s = peakOut − L below the output peak, from
+// 2^-40 cd/m² up. Closer to the peak than that it returns srcMax: the cube root there moves the
+// result by < 1e-4 of the knee-to-peak range (< 0.01 of a 10-bit PQ code).
+const TOP_MIN_EXP = -40;
 const LOW_MIN_EXP = -20;
 
 /**
- * Tabulated BT.2390 EETF in both directions, for the pixel loops (~2–3 ns a lookup).
+ * Tabulated BT.2390 EETF in both directions, for the pixel loops (a few ns a lookup).
  *
- * - map: identity below the knee when the black lift is 0 (exact), else a table; above the
- *   knee a float32-bit-indexed table (2^8 knots an octave).
- * - unmap: the inverse is a cube root at the top (E has slope 0 at srcMax), so above the knee
- *   it is tabulated against s = peakOutNits − L on geometric knots, which follow the cube root
- *   to ~1e-5 relative; below the knee identity (or a table when the black lift is not 0).
+ * - map: identity below the knee when the black lift is 0 (exact), else a geometric table;
+ *   above the knee L·G(L) with G = E(L)/L on 4096 evenly spaced knots over [knee, srcMax]
+ *   (smooth there: E has a continuous slope at the knee and slope 0 at srcMax).
+ * - unmap: the inverse is a cube root at the top (E is flat at srcMax), so above the knee it is
+ *   tabulated against s = peakOutNits − L on geometric knots (2^6 an octave), which follow the
+ *   cube root; below the knee identity (or a geometric table when the black lift is not 0).
+ *
+ * The tables are public so the model's fused loops can read them inline.
  *
  * @example
  * const lut = new EetfLut({ srcMin: 0, srcMax: 1000, dstMin: 0, dstMax: 100 });
@@ -239,45 +243,46 @@ const LOW_MIN_EXP = -20;
  */
 export class EetfLut {
   readonly exact: Bt2390Eetf;
+  readonly srcMax: number;
   readonly kneeNits: number;
   readonly kneeOutNits: number;
   readonly peakOutNits: number;
   /** True when E(L) = L on [srcMin, kneeNits] exactly (black lift 0): callers may skip `map`/`unmap` there. */
   readonly identityBelowKnee: boolean;
+  /** G(L) = E(L)/L on evenly spaced knots over [≤ kneeNits, srcMax]. */
+  readonly mapGain: UniformLut;
+  /** s ↦ E⁻¹(peakOutNits − s), geometric knots from 2^-40 cd/m²; s below that gives srcMax. */
+  readonly unmapTop: GeometricLut;
   readonly #srcMin: number;
-  readonly #srcMax: number;
-  readonly #identityLow: boolean;
-  readonly #mapHigh: GeometricLut;
   readonly #mapLow: GeometricLut | null;
-  readonly #unmapTop: GeometricLut;
   readonly #unmapLow: GeometricLut | null;
 
   constructor(params: EetfParams | Bt2390Eetf) {
     const exact = params instanceof Bt2390Eetf ? params : new Bt2390Eetf(params);
     this.exact = exact;
+    this.srcMax = exact.params.srcMax;
     this.kneeNits = exact.kneeNits;
     this.kneeOutNits = exact.kneeOutNits;
     this.peakOutNits = exact.peakOutNits;
     this.#srcMin = exact.params.srcMin;
-    this.#srcMax = exact.params.srcMax;
-    this.#identityLow = exact.blackLift === 0;
-    this.identityBelowKnee = this.#identityLow;
-    const map = (x: number): number => exact.map(x);
-    const unmap = (x: number): number => exact.unmap(x);
-    // Octaves that cover [knee, srcMax] (at least one).
-    const kneeExp = Math.max(-126, Math.floor(Math.log2(Math.max(exact.kneeNits, 2 ** -126))));
-    const topExp = Math.ceil(Math.log2(exact.params.srcMax)) + (Number.isInteger(Math.log2(exact.params.srcMax)) ? 1 : 0);
-    this.#mapHigh = new GeometricLut(map, Math.min(kneeExp, topExp - 1), topExp, MAP_BITS);
+    this.identityBelowKnee = exact.blackLift === 0;
+    const srcMax = this.srcMax;
+    // When there is no knee (target as bright as the source) the table is never read above
+    // kneeNits = srcMax; it still needs a non-empty range.
+    const x0 = Math.min(exact.kneeNits, 0.5 * srcMax);
+    this.mapGain = new UniformLut((l) => (l > 0 ? exact.map(l) / l : 1), x0, srcMax, MAP_SEGMENTS);
     const peak = exact.peakOutNits;
     const span = Math.max(peak - exact.kneeOutNits, 2 ** (TOP_MIN_EXP + 1));
-    this.#unmapTop = new GeometricLut((s) => unmap(peak - s), TOP_MIN_EXP, Math.ceil(Math.log2(span)) + 1, UNMAP_BITS);
-    if (this.#identityLow) {
+    this.unmapTop = new GeometricLut(
+      (s) => exact.unmap(peak - s), TOP_MIN_EXP, Math.max(TOP_MIN_EXP + 1, Math.ceil(Math.log2(span)) + 1), UNMAP_BITS, true,
+    );
+    if (this.identityBelowKnee) {
       this.#mapLow = null;
       this.#unmapLow = null;
     } else {
       const maxExp = Math.max(LOW_MIN_EXP + 1, Math.ceil(Math.log2(Math.max(exact.kneeNits, exact.kneeOutNits))) + 1);
-      this.#mapLow = new GeometricLut(map, LOW_MIN_EXP, maxExp, MAP_BITS);
-      this.#unmapLow = new GeometricLut(unmap, LOW_MIN_EXP, maxExp, UNMAP_BITS);
+      this.#mapLow = new GeometricLut((x) => exact.map(x), LOW_MIN_EXP, maxExp, LOW_BITS);
+      this.#unmapLow = new GeometricLut((x) => exact.unmap(x), LOW_MIN_EXP, maxExp, LOW_BITS);
     }
   }
 
@@ -287,8 +292,8 @@ export class EetfLut {
    * @example lut.map(1000) // dstMax
    */
   map(nits: number): number {
-    if (nits >= this.#srcMax) return this.peakOutNits;
-    if (nits > this.kneeNits) return this.#mapHigh.at(nits);
+    if (nits >= this.srcMax) return this.peakOutNits;
+    if (nits > this.kneeNits) return nits * this.mapGain.at(nits);
     if (this.#mapLow !== null) return this.#mapLow.at(nits);
     return nits > this.#srcMin ? nits : this.#srcMin;
   }
@@ -299,8 +304,8 @@ export class EetfLut {
    * @example lut.unmap(100) // srcMax
    */
   unmap(nits: number): number {
-    if (nits >= this.peakOutNits) return this.#srcMax;
-    if (nits > this.kneeOutNits) return this.#unmapTop.at(this.peakOutNits - nits);
+    if (nits >= this.peakOutNits) return this.srcMax;
+    if (nits > this.kneeOutNits) return this.unmapTop.at(this.peakOutNits - nits);
     if (this.#unmapLow !== null) return this.#unmapLow.at(nits);
     return nits > this.#srcMin ? nits : this.#srcMin;
   }

@@ -7,8 +7,8 @@ import { PQ_MAX_NITS } from '../../color/index.js';
 import { frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { Bt2390Eetf, EetfLut } from './bt2390-eetf.js';
-import { forwardKernel, measureKernel, reverseKernel, RowScratch, type Planes } from './kernels.js';
-import { hlgDisplayTables, transferTables } from './transfer-tables.js';
+import { MAX_WIDTH, forwardKernel, measureKernel, reverseKernel, type Planes } from './kernels.js';
+import { hlgDisplayTables } from './transfer-tables.js';
 
 /** Constructor options of {@link ClassicalToneModel}; every one changes the output (and the contentHash). */
 export type ClassicalToneModelOptions = {
@@ -107,6 +107,9 @@ function checkSize(info: HdrSourceInfo, where: string): void {
   for (const k of ['width', 'height'] as const) {
     if (!Number.isInteger(info[k]) || info[k] <= 0) throw new RangeError(`${where}.${k} must be a positive integer, got ${info[k]}`);
   }
+  if (info.width > MAX_WIDTH) {
+    throw new RangeError(`${where}.width is ${info.width}; the classical model takes frames up to ${MAX_WIDTH} pixels wide`);
+  }
   if (info.transfer !== 'pq' && info.transfer !== 'hlg') {
     throw new RangeError(`${where}.transfer must be 'pq' or 'hlg', got ${JSON.stringify(info.transfer)}`);
   }
@@ -157,7 +160,6 @@ export class ClassicalToneModel implements ToneModel {
   readonly #quantum: number;
   #state: { peak: number; mean: number } | null = null;
   readonly #eetfCache = new Map<number, EetfLut>();
-  #scratch: RowScratch | null = null;
   #disposed = false;
 
   constructor(options: ClassicalToneModelOptions = {}) {
@@ -199,13 +201,12 @@ export class ClassicalToneModel implements ToneModel {
   analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[] {
     this.#checkLive();
     checkSize(source, 'analyze: source');
-    const tables = transferTables();
     const hlg = source.transfer === 'hlg' ? hlgDisplayTables(source.masteringPeak) : null;
     const { min, max } = this.peakRange(source);
     const stops = this.options.sceneCutStops;
     return frames.map((frame, i) => {
       const planes = framePlanes(frame, HDR_FORMAT, source.width, source.height, Uint16Array, `analyze: frame ${i}`);
-      const stats = measureKernel(source.width, source.height, planes, tables, hlg);
+      const stats = measureKernel(source.width, source.height, planes, hlg);
       const target = Math.min(Math.max(stats.peakNits, min), max);
       const prev = this.#state;
       let peak = target;
@@ -228,15 +229,13 @@ export class ClassicalToneModel implements ToneModel {
       throw new RangeError(`reverse: got ${sideInfo.length} side-info entries for ${frames.length} frames; need one per frame`);
     }
     const { width, height } = source;
-    const tables = transferTables();
     const hlg = source.transfer === 'hlg' ? hlgDisplayTables(source.masteringPeak) : null;
-    const scratch = this.#rowScratch(width);
     return frames.map((frame, i) => {
       const src = framePlanes(frame, HDR_FORMAT, width, height, Uint16Array, `reverse: frame ${i}`);
       const eetf = this.#eetfFor(this.#sidePeak(sideInfo[i], `reverse: sideInfo[${i}]`));
       const data = new Uint8Array(frameByteLength(SDR_FORMAT, width, height));
       const [y, cb, cr] = planeViews(SDR_FORMAT, width, height, data) as Uint8Array[];
-      reverseKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { tables, hlg, eetf, dstPeak: this.options.targetPeak }, scratch);
+      reverseKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
   }
@@ -250,9 +249,7 @@ export class ClassicalToneModel implements ToneModel {
       throw new RangeError(`forward: got ${sideInfo.length} side-info entries for ${frames.length} frames; need one per frame (null for blind)`);
     }
     const { width, height } = target;
-    const tables = transferTables();
     const hlg = target.transfer === 'hlg' ? hlgDisplayTables(target.masteringPeak) : null;
-    const scratch = this.#rowScratch(width);
     const blindPeak = this.peakRange(target).max;
     return frames.map((frame, i) => {
       const src = framePlanes(frame, SDR_FORMAT, width, height, Uint8Array, `forward: frame ${i}`);
@@ -261,7 +258,7 @@ export class ClassicalToneModel implements ToneModel {
       const eetf = this.#eetfFor(peak);
       const data = new Uint8Array(frameByteLength(HDR_FORMAT, width, height));
       const [y, cb, cr] = planeViews(HDR_FORMAT, width, height, data) as Uint16Array[];
-      forwardKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { tables, hlg, eetf, dstPeak: this.options.targetPeak }, scratch);
+      forwardKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
   }
@@ -275,7 +272,6 @@ export class ClassicalToneModel implements ToneModel {
   dispose(): void {
     this.#disposed = true;
     this.#eetfCache.clear();
-    this.#scratch = null;
   }
 
   [Symbol.dispose](): void {
@@ -305,10 +301,5 @@ export class ClassicalToneModel implements ToneModel {
     }
     this.#eetfCache.set(peak, lut);
     return lut;
-  }
-
-  #rowScratch(width: number): RowScratch {
-    if (this.#scratch?.width !== width) this.#scratch = new RowScratch(width);
-    return this.#scratch;
   }
 }

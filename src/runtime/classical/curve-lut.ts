@@ -60,7 +60,8 @@ export class UniformLut {
  * f sampled at every float32 in [2^minExp, 2^maxExp] whose low `23 − mantissaBits` mantissa bits
  * are zero: `2^mantissaBits` knots an octave. Relative interpolation error is about
  * p(p−1)/8 · 4^−mantissaBits where p is the local log-log slope. Outside the range (and for 0,
- * negatives, NaN) `at` calls the exact f, except that 0 gives the cached f(0).
+ * negatives, NaN) `at` calls the exact f, except that 0 gives the cached f(0) (and so does any
+ * x below 2^minExp when `tinyIsZero`).
  *
  * @example const gamma = new GeometricLut((x) => x ** (1 / 2.4), -32, 0, 7); gamma.at(0.18)
  */
@@ -76,8 +77,10 @@ export class GeometricLut {
   readonly firstSegment: number;
   /** f(0), returned without calling f. */
   readonly atZero: number;
+  /** When true, every x below 2^minExp (0 and tiny values alike) gives f(0) instead of calling f. */
+  readonly tinyIsZero: boolean;
 
-  constructor(f: (x: number) => number, minExp: number, maxExp: number, mantissaBits: number) {
+  constructor(f: (x: number) => number, minExp: number, maxExp: number, mantissaBits: number, tinyIsZero = false) {
     if (!(Number.isInteger(minExp) && Number.isInteger(maxExp) && minExp >= -126 && maxExp <= 127 && minExp < maxExp)) {
       throw new RangeError(`GeometricLut: need integer exponents with -126 ≤ minExp < maxExp ≤ 127, got ${minExp}, ${maxExp}`);
     }
@@ -100,14 +103,65 @@ export class GeometricLut {
     this.mask = (1 << this.shift) - 1;
     this.fracScale = 1 / (1 << this.shift);
     this.atZero = f(0);
+    this.tinyIsZero = tinyIsZero;
   }
 
   /** f(x) through the table (x is rounded to float32 to find its segment). */
   at(x: number): number {
     F32[0] = x;
     const b = U32[0]!;
-    if (b < this.loBits || b >= this.hiBits) return b === 0 ? this.atZero : this.f(x);
+    if (b < this.loBits) return b === 0 || this.tinyIsZero ? this.atZero : this.f(x);
+    if (b >= this.hiBits) return this.f(x);
     const j = (b >>> this.shift) - this.firstSegment;
+    const a = this.table[j]!;
+    return a + (b & this.mask) * this.fracScale * (this.table[j + 1]! - a);
+  }
+}
+
+/**
+ * f on every non-negative float32 below 2^maxExp, indexed by the float's bits alone: knot k is
+ * the float whose bits are k << (23 − bits), so `2^bits` knots an octave from 2^-126 up, and the
+ * denormal block (exponent field 0) holds f(0). No range test is needed for 0, tiny or in-range
+ * values; `at` clamps at the top. Negative x is not supported (its sign bit lands past the top).
+ * ~128 KB of Float64 for 128 knots an octave up to 2^1.
+ *
+ * @example const t = new BitTable((x) => x ** (1 / 2.4), 1, 7); t.at(0.18)
+ */
+export class BitTable {
+  readonly table: Float64Array;
+  readonly shift: number;
+  readonly mask: number;
+  readonly fracScale: number;
+  /** Index of the last knot (2^maxExp). */
+  readonly last: number;
+
+  constructor(f: (x: number) => number, maxExp: number, bits: number) {
+    if (!(Number.isInteger(maxExp) && maxExp > -126 && maxExp <= 127)) {
+      throw new RangeError(`BitTable: maxExp must be an integer in (-126, 127], got ${maxExp}`);
+    }
+    if (!(Number.isInteger(bits) && bits >= 1 && bits <= 12)) {
+      throw new RangeError(`BitTable: bits must be an integer in [1, 12], got ${bits}`);
+    }
+    const perOctave = 2 ** bits;
+    this.last = (maxExp + 127) * perOctave;
+    const table = new Float64Array(this.last + 2);
+    for (let k = 0; k <= this.last; k++) {
+      const e = Math.floor(k / perOctave);
+      table[k] = f(e === 0 ? 0 : 2 ** (e - 127) * (1 + (k % perOctave) / perOctave));
+    }
+    table[this.last + 1] = table[this.last]!;
+    this.table = table;
+    this.shift = 23 - bits;
+    this.mask = (1 << this.shift) - 1;
+    this.fracScale = 1 / (1 << this.shift);
+  }
+
+  /** f(x) for x ≥ 0 through the table (x rounded to float32 to find its knot); clamps at 2^maxExp. */
+  at(x: number): number {
+    F32[0] = x;
+    const b = U32[0]!;
+    const j = b >>> this.shift;
+    if (j >= this.last) return this.table[this.last]!;
     const a = this.table[j]!;
     return a + (b & this.mask) * this.fracScale * (this.table[j + 1]! - a);
   }

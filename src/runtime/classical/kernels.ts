@@ -83,8 +83,9 @@ const REV_GAIN = new Float64Array(8192);
 // Forward maxRGB gain against s = peakOut − L, bit-indexed over every float32 s below the top
 // table's end (s under 2^-40 cd/m² takes the gain at the peak).
 const FWD_GAIN = new Float64Array(160 * 64 + 2);
-const OOTF = new Float64Array(8192);
-const INV_OOTF = new Float64Array(8192);
+// HLG OOTF gain and inverse-OOTF scale (BitTables of 138·128 and 135·128 knots).
+const OOTF = new Float64Array(138 * 128 + 2);
+const INV_OOTF = new Float64Array(135 * 128 + 2);
 let loadedRevGain: Float64Array | null = null;
 let loadedFwdGain: { table: Float64Array; dstPeak: number } | null = null;
 let loadedOotf: Float64Array | null = null;
@@ -201,18 +202,18 @@ function pqRowToLight(yIn: Uint16Array, row: number, width: number): void {
     }
     const yn = (yIn[row + x]! - 64) * H_YMUL;
     // PQ EOTF; the padded table clamps the signal to [0, 1] as pqDecode does.
-    let t = (yn + H_CR_R * v) * PQP_S + PQP_O;
+    let t = (yn + H_CR_R * v) * SIG_S + SIG_O;
     let i = t | 0;
-    let a = PQP_T[i]!;
-    LR[x] = a + (t - i) * (PQP_T[i + 1]! - a);
-    t = (yn + H_CB_G * u + H_CR_G * v) * PQP_S + PQP_O;
+    let a = PQ_DEC[i]!;
+    LR[x] = a + (t - i) * (PQ_DEC[i + 1]! - a);
+    t = (yn + H_CB_G * u + H_CR_G * v) * SIG_S + SIG_O;
     i = t | 0;
-    a = PQP_T[i]!;
-    LG[x] = a + (t - i) * (PQP_T[i + 1]! - a);
-    t = (yn + H_CB_B * u) * PQP_S + PQP_O;
+    a = PQ_DEC[i]!;
+    LG[x] = a + (t - i) * (PQ_DEC[i + 1]! - a);
+    t = (yn + H_CB_B * u) * SIG_S + SIG_O;
     i = t | 0;
-    a = PQP_T[i]!;
-    LB[x] = a + (t - i) * (PQP_T[i + 1]! - a);
+    a = PQ_DEC[i]!;
+    LB[x] = a + (t - i) * (PQ_DEC[i + 1]! - a);
   }
 }
 
@@ -220,13 +221,10 @@ function pqRowToLight(yIn: Uint16Array, row: number, width: number): void {
  * HLG Y'CbCr row → BT.2020 display light, cd/m², into LR/LG/LB: inverse OETF, then BT.2100's
  * luminance-based OOTF (gain Lw·Ys^(γ−1) from OOTF, a copy of `ootf`'s table).
  */
-function hlgRowToLight(yIn: Uint16Array, row: number, width: number, ootf: GeometricLut): void {
-  const lo = ootf.loBits;
-  const hi = ootf.hiBits;
+function hlgRowToLight(yIn: Uint16Array, row: number, width: number, ootf: BitTable): void {
   const shift = ootf.shift;
   const mask = ootf.mask;
   const frac = ootf.fracScale;
-  const first = ootf.firstSegment;
   const kr = K2020.kr;
   const kg = K2020.kg;
   const kb = K2020.kb;
@@ -242,37 +240,24 @@ function hlgRowToLight(yIn: Uint16Array, row: number, width: number, ootf: Geome
       v = 0.5 * (ROW_V[cx]! + ROW_V[cx + 1]!);
     }
     const yn = (yIn[row + x]! - 64) * H_YMUL;
-    let t = (yn + H_CR_R * v) * HI_SCALE;
-    if (!(t > 0)) t = 0;
-    else if (t > HI_N) t = HI_N;
+    let t = (yn + H_CR_R * v) * SIG_S + SIG_O;
     let i = t | 0;
-    let a = HLG_INV[i]!;
-    const er = a + (t - i) * (HLG_INV[i + 1]! - a);
-    t = (yn + H_CB_G * u + H_CR_G * v) * HI_SCALE;
-    if (!(t > 0)) t = 0;
-    else if (t > HI_N) t = HI_N;
+    let a = HLG_DEC[i]!;
+    const er = a + (t - i) * (HLG_DEC[i + 1]! - a);
+    t = (yn + H_CB_G * u + H_CR_G * v) * SIG_S + SIG_O;
     i = t | 0;
-    a = HLG_INV[i]!;
-    const eg = a + (t - i) * (HLG_INV[i + 1]! - a);
-    t = (yn + H_CB_B * u) * HI_SCALE;
-    if (!(t > 0)) t = 0;
-    else if (t > HI_N) t = HI_N;
+    a = HLG_DEC[i]!;
+    const eg = a + (t - i) * (HLG_DEC[i + 1]! - a);
+    t = (yn + H_CB_B * u) * SIG_S + SIG_O;
     i = t | 0;
-    a = HLG_INV[i]!;
-    const eb = a + (t - i) * (HLG_INV[i + 1]! - a);
-    const ys = kr * er + kg * eg + kb * eb;
-    let gain = 0;
-    if (ys > 0) {
-      F32[0] = ys;
-      const bits = U32[0]!;
-      if (bits >= lo && bits < hi) {
-        const j = (bits >>> shift) - first;
-        const o = OOTF[j]!;
-        gain = o + (bits & mask) * frac * (OOTF[j + 1]! - o);
-      } else {
-        gain = ootf.at(ys);
-      }
-    }
+    a = HLG_DEC[i]!;
+    const eb = a + (t - i) * (HLG_DEC[i + 1]! - a);
+    // Ys ∈ [0, ~1065): inside the table, which holds gain 0 at Ys = 0.
+    F32[0] = kr * er + kg * eg + kb * eb;
+    const bits = U32[0]!;
+    const j = bits >>> shift;
+    const o = OOTF[j]!;
+    const gain = o + (bits & mask) * frac * (OOTF[j + 1]! - o);
     LR[x] = gain * er;
     LG[x] = gain * eg;
     LB[x] = gain * eb;
@@ -324,19 +309,19 @@ function sdrEncodeRow(yOut: Uint8Array, row: number, width: number, second: bool
   for (let x = 0; x < width; x++) {
     F32[0] = LR[x]!;
     let bits = U32[0]!;
-    let j = bits >>> GB_SHIFT;
-    let a = GB_T[j]!;
-    const vr = a + (bits & GB_MASK) * GB_FRAC * (GB_T[j + 1]! - a);
+    let j = bits >>> GE_SHIFT;
+    let a = GE_T[j]!;
+    const vr = a + (bits & GE_MASK) * GE_FRAC * (GE_T[j + 1]! - a);
     F32[0] = LG[x]!;
     bits = U32[0]!;
-    j = bits >>> GB_SHIFT;
-    a = GB_T[j]!;
-    const vg = a + (bits & GB_MASK) * GB_FRAC * (GB_T[j + 1]! - a);
+    j = bits >>> GE_SHIFT;
+    a = GE_T[j]!;
+    const vg = a + (bits & GE_MASK) * GE_FRAC * (GE_T[j + 1]! - a);
     F32[0] = LB[x]!;
     bits = U32[0]!;
-    j = bits >>> GB_SHIFT;
-    a = GB_T[j]!;
-    const vb = a + (bits & GB_MASK) * GB_FRAC * (GB_T[j + 1]! - a);
+    j = bits >>> GE_SHIFT;
+    a = GE_T[j]!;
+    const vb = a + (bits & GE_MASK) * GE_FRAC * (GE_T[j + 1]! - a);
     const yl = kr * vr + kg * vg + kb * vb;
     // V ∈ [0, 1], so the code is in [16, 235]: no clamping.
     yOut[row + x] = (16.5 + 219 * yl) | 0;
@@ -420,18 +405,18 @@ function sdrRowToLight(yIn: Uint8Array, row: number, width: number): void {
     }
     const yn = (yIn[row + x]! - 16) * S_YMUL;
     // The padded table clamps the signals to [0, 1].
-    let t = (yn + S_CR_R * v) * GDP_S + GDP_O;
+    let t = (yn + S_CR_R * v) * SIG_S + SIG_O;
     let i = t | 0;
-    let a = GDP_T[i]!;
-    LR[x] = a + (t - i) * (GDP_T[i + 1]! - a);
-    t = (yn + S_CB_G * u + S_CR_G * v) * GDP_S + GDP_O;
+    let a = GAMMA_DEC[i]!;
+    LR[x] = a + (t - i) * (GAMMA_DEC[i + 1]! - a);
+    t = (yn + S_CB_G * u + S_CR_G * v) * SIG_S + SIG_O;
     i = t | 0;
-    a = GDP_T[i]!;
-    LG[x] = a + (t - i) * (GDP_T[i + 1]! - a);
-    t = (yn + S_CB_B * u) * GDP_S + GDP_O;
+    a = GAMMA_DEC[i]!;
+    LG[x] = a + (t - i) * (GAMMA_DEC[i + 1]! - a);
+    t = (yn + S_CB_B * u) * SIG_S + SIG_O;
     i = t | 0;
-    a = GDP_T[i]!;
-    LB[x] = a + (t - i) * (GDP_T[i + 1]! - a);
+    a = GAMMA_DEC[i]!;
+    LB[x] = a + (t - i) * (GAMMA_DEC[i + 1]! - a);
   }
 }
 
@@ -538,15 +523,14 @@ function pqEncodeRow(yOut: Uint16Array, row: number, width: number, second: bool
 
 /**
  * BT.2020 display cd/m² in LR/LG/LB → HLG: luminance-based inverse OOTF (scale from INV_OOTF, a
- * copy of `inv`'s table), OETF → luma codes (10-bit) and chroma differences into D_U/D_V (added for the `second` row).
+ * copy of `inv`'s table), OETF → luma codes (10-bit) and chroma differences into D_U/D_V (added
+ * for the `second` row).
  */
-function hlgEncodeRow(yOut: Uint16Array, row: number, width: number, second: boolean, inv: GeometricLut, invLw: number): void {
-  const lo = inv.loBits;
-  const hi = inv.hiBits;
+function hlgEncodeRow(yOut: Uint16Array, row: number, width: number, second: boolean, inv: BitTable, invLw: number): void {
   const shift = inv.shift;
   const mask = inv.mask;
   const frac = inv.fracScale;
-  const first = inv.firstSegment;
+  const last = inv.last;
   const kr = K2020.kr;
   const kg = K2020.kg;
   const kb = K2020.kb;
@@ -554,56 +538,33 @@ function hlgEncodeRow(yOut: Uint16Array, row: number, width: number, second: boo
     const r20 = LR[x]!;
     const g20 = LG[x]!;
     const b20 = LB[x]!;
-    const yd = kr * r20 + kg * g20 + kb * b20;
-    let scale = 0;
-    if (yd > 0) {
-      const yn = yd * invLw;
-      F32[0] = yn;
-      const bits = U32[0]!;
-      if (bits >= lo && bits < hi) {
-        const j = (bits >>> shift) - first;
-        const o = INV_OOTF[j]!;
-        scale = o + (bits & mask) * frac * (INV_OOTF[j + 1]! - o);
-      } else {
-        scale = inv.at(yn);
-      }
-    }
-    let e = r20 * scale;
-    F32[0] = e;
+    F32[0] = (kr * r20 + kg * g20 + kb * b20) * invLw;
     let bits = U32[0]!;
-    let er: number;
-    if (bits >= HO_LO && bits < HO_HI) {
-      const j = (bits >>> HO_SHIFT) - HO_FIRST;
-      const a = HO_T[j]!;
-      er = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
-    } else {
-      er = hlgOetf(e);
-    }
-    e = g20 * scale;
-    F32[0] = e;
+    let j = bits >>> shift;
+    if (j > last) j = last;
+    const o = INV_OOTF[j]!;
+    const scale = o + (bits & mask) * frac * (INV_OOTF[j + 1]! - o);
+    F32[0] = r20 * scale;
     bits = U32[0]!;
-    let eg: number;
-    if (bits >= HO_LO && bits < HO_HI) {
-      const j = (bits >>> HO_SHIFT) - HO_FIRST;
-      const a = HO_T[j]!;
-      eg = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
-    } else {
-      eg = hlgOetf(e);
-    }
-    e = b20 * scale;
-    F32[0] = e;
+    j = bits >>> HO_SHIFT;
+    if (j > HO_LAST) j = HO_LAST;
+    let a = HO_T[j]!;
+    const er = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
+    F32[0] = g20 * scale;
     bits = U32[0]!;
-    let eb: number;
-    if (bits >= HO_LO && bits < HO_HI) {
-      const j = (bits >>> HO_SHIFT) - HO_FIRST;
-      const a = HO_T[j]!;
-      eb = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
-    } else {
-      eb = hlgOetf(e);
-    }
+    j = bits >>> HO_SHIFT;
+    if (j > HO_LAST) j = HO_LAST;
+    a = HO_T[j]!;
+    const eg = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
+    F32[0] = b20 * scale;
+    bits = U32[0]!;
+    j = bits >>> HO_SHIFT;
+    if (j > HO_LAST) j = HO_LAST;
+    a = HO_T[j]!;
+    const eb = a + (bits & HO_MASK) * HO_FRAC * (HO_T[j + 1]! - a);
     const yl = kr * er + kg * eg + kb * eb;
     const yc = 64.5 + 876 * yl;
-    yOut[row + x] = yc >= 1 ? (yc >= 1023 ? 1023 : Math.floor(yc)) : 0;
+    yOut[row + x] = yc >= 1023 ? 1023 : yc | 0;
     if (second) {
       D_U[x] = D_U[x]! + (eb - yl);
       D_V[x] = D_V[x]! + (er - yl);
@@ -707,49 +668,25 @@ export function measureKernel(
       let r20: number;
       let g20: number;
       let b20: number;
-      if (hlg === null) {
-        let t = rs * PQ_N;
-        if (!(t > 0)) t = 0;
-        else if (t > PQ_N) t = PQ_N;
-        let i = t | 0;
-        let a = PQ_DEC[i]!;
-        r20 = a + (t - i) * (PQ_DEC[i + 1]! - a);
-        t = gs * PQ_N;
-        if (!(t > 0)) t = 0;
-        else if (t > PQ_N) t = PQ_N;
-        i = t | 0;
-        a = PQ_DEC[i]!;
-        g20 = a + (t - i) * (PQ_DEC[i + 1]! - a);
-        t = bs * PQ_N;
-        if (!(t > 0)) t = 0;
-        else if (t > PQ_N) t = PQ_N;
-        i = t | 0;
-        a = PQ_DEC[i]!;
-        b20 = a + (t - i) * (PQ_DEC[i + 1]! - a);
-      } else {
-        let t = rs * HI_SCALE;
-        if (!(t > 0)) t = 0;
-        else if (t > HI_N) t = HI_N;
-        let i = t | 0;
-        let a = HLG_INV[i]!;
-        const er = a + (t - i) * (HLG_INV[i + 1]! - a);
-        t = gs * HI_SCALE;
-        if (!(t > 0)) t = 0;
-        else if (t > HI_N) t = HI_N;
-        i = t | 0;
-        a = HLG_INV[i]!;
-        const eg = a + (t - i) * (HLG_INV[i + 1]! - a);
-        t = bs * HI_SCALE;
-        if (!(t > 0)) t = 0;
-        else if (t > HI_N) t = HI_N;
-        i = t | 0;
-        a = HLG_INV[i]!;
-        const eb = a + (t - i) * (HLG_INV[i + 1]! - a);
-        const ys = sr * er + sg * eg + sb * eb;
-        const gain = ys > 0 ? hlg.ootfGain.at(ys) : 0;
-        r20 = gain * er;
-        g20 = gain * eg;
-        b20 = gain * eb;
+      const table = hlg === null ? PQ_DEC : HLG_DEC;
+      let t = rs * SIG_S + SIG_O;
+      let i = t | 0;
+      let a = table[i]!;
+      r20 = a + (t - i) * (table[i + 1]! - a);
+      t = gs * SIG_S + SIG_O;
+      i = t | 0;
+      a = table[i]!;
+      g20 = a + (t - i) * (table[i + 1]! - a);
+      t = bs * SIG_S + SIG_O;
+      i = t | 0;
+      a = table[i]!;
+      b20 = a + (t - i) * (table[i + 1]! - a);
+      if (hlg !== null) {
+        // Scene light → display light (BT.2100 luminance-based OOTF).
+        const gain = hlg.ootfGain.at(sr * r20 + sg * g20 + sb * b20);
+        r20 *= gain;
+        g20 *= gain;
+        b20 *= gain;
       }
       sum += sr * r20 + sg * g20 + sb * b20;
       const r = m0 * r20 + m1 * g20 + m2 * b20;

@@ -1,30 +1,25 @@
 import { OptionError } from '../io/index.js';
-import { ClassicalToneModel } from './classical/classical-model.js';
+import { MODEL_TABLE, createModel } from './model-factory.js';
+import { OffThreadToneModel } from './off-thread-model.js';
 import type { ToneModel } from './tone-model.js';
-
-/** Every model duhdr can run, by id. Learned models join this table when they land. */
-const MODELS: Record<string, { describe: string; load: () => Promise<ToneModel> }> = {
-  'classical-bt2390': {
-    describe: 'analytic pair: BT.2390 EETF on maxRGB with its exact inverse, per-frame peak as side info',
-    load: async () => new ClassicalToneModel(),
-  },
-};
 
 /** Ids of the models this build has. */
 export function toneModelIds(): string[] {
-  return Object.keys(MODELS);
+  return Object.keys(MODEL_TABLE);
 }
 
 /** A one-line description of each model, for --help. */
 export function describeToneModels(): string[] {
-  return Object.entries(MODELS).map(([id, m]) => `${id}: ${m.describe}`);
+  return Object.entries(MODEL_TABLE).map(([id, m]) => `${id}: ${m.describe}`);
 }
 
 /**
- * Load a tone model by id. @example const model = await loadToneModel('classical-bt2390')
+ * Load a tone model by id. CPU-bound models run on a worker thread unless `thread: 'main'`.
+ * @example const model = await loadToneModel('classical-bt2390')
  */
-export async function loadToneModel(id: string): Promise<ToneModel> {
-  const entry = MODELS[id];
+export async function loadToneModel(id: string, options: { thread?: 'worker' | 'main' } = {}): Promise<ToneModel> {
+  const entry = MODEL_TABLE[id];
   if (!entry) throw new OptionError(`unknown model "${id}"; available: ${toneModelIds().join(', ')}`);
-  return entry.load();
+  const local = createModel(id);
+  return entry.cpuBound && options.thread !== 'main' ? new OffThreadToneModel(local) : local;
 }

@@ -25,7 +25,7 @@
 //   BT.2390's formula; {@link Bt2390Eetf.peakOutNits} says exactly where it lands.
 
 import { PQ_MAX_NITS, pqDecode, pqEncode } from '../../color/index.js';
-import { GeometricLut, UniformLut } from './curve-lut.js';
+import { BitTable, GeometricLut } from './curve-lut.js';
 
 /** Source and target luminance ranges of the EETF, cd/m². */
 export type EetfParams = {
@@ -213,10 +213,11 @@ export function inverseEetf(nits: number, params: EetfParams): number {
   return new Bt2390Eetf(params).unmap(nits);
 }
 
-// Table resolutions, measured by test/runtime/classical/bt2390-eetf.test.ts (max relative error
-// against the exact curve: map ~5e-6, unmap ~1e-4, i.e. < 0.01 of an 8-bit or 10-bit code).
-// Building both costs ~2.5 ms (≈ 7 000 exact evaluations), once per distinct peak.
-const MAP_SEGMENTS = 4096;
+// Table resolutions, measured by test/runtime/classical/bt2390-eetf.test.ts and
+// bench/classical-model.ts (max relative error against the exact curve: map ~4e-6, unmap
+// ≤ 2.5e-4, i.e. < 0.01 of an 8-bit or 10-bit code). Building both costs ~3.5 ms (≈ 4 000
+// exact evaluations for a 1000 → 100 cd/m² curve), once per distinct peak.
+const MAP_BITS = 8;
 const LOW_BITS = 8;
 const UNMAP_BITS = 6;
 // The inverse's top table is indexed by the distance s = peakOut − L below the output peak, from
@@ -228,14 +229,15 @@ const LOW_MIN_EXP = -20;
 /**
  * Tabulated BT.2390 EETF in both directions, for the pixel loops (a few ns a lookup).
  *
- * - map: identity below the knee when the black lift is 0 (exact), else a geometric table;
- *   above the knee L·G(L) with G = E(L)/L on 4096 evenly spaced knots over [knee, srcMax]
- *   (smooth there: E has a continuous slope at the knee and slope 0 at srcMax).
+ * - map: L·G(L) with the gain G = E(L)/L on float32-bit-indexed knots (2^8 an octave over
+ *   every L below 2^14 cd/m²): exactly 1 below the knee when the black lift is 0, peakOut/L
+ *   above srcMax, the exact curve's knots in between (smooth there: E has a continuous slope at
+ *   the knee and slope 0 at srcMax).
  * - unmap: the inverse is a cube root at the top (E is flat at srcMax), so above the knee it is
  *   tabulated against s = peakOutNits − L on geometric knots (2^6 an octave), which follow the
  *   cube root; below the knee identity (or a geometric table when the black lift is not 0).
  *
- * The tables are public so the model's fused loops can read them inline.
+ * The tables are public so the model's pixel loops can read them inline.
  *
  * @example
  * const lut = new EetfLut({ srcMin: 0, srcMax: 1000, dstMin: 0, dstMax: 100 });
@@ -249,12 +251,11 @@ export class EetfLut {
   readonly peakOutNits: number;
   /** True when E(L) = L on [srcMin, kneeNits] exactly (black lift 0): callers may skip `map`/`unmap` there. */
   readonly identityBelowKnee: boolean;
-  /** G(L) = E(L)/L on evenly spaced knots over [≤ kneeNits, srcMax]. */
-  readonly mapGain: UniformLut;
+  /** G(L) = E(L)/L on every float32 L in [0, 2^14) cd/m² (bit-indexed). */
+  readonly mapGain: BitTable;
   /** s ↦ E⁻¹(peakOutNits − s), geometric knots from 2^-40 cd/m²; s below that gives srcMax. */
   readonly unmapTop: GeometricLut;
   readonly #srcMin: number;
-  readonly #mapLow: GeometricLut | null;
   readonly #unmapLow: GeometricLut | null;
 
   constructor(params: EetfParams | Bt2390Eetf) {
@@ -267,21 +268,27 @@ export class EetfLut {
     this.#srcMin = exact.params.srcMin;
     this.identityBelowKnee = exact.blackLift === 0;
     const srcMax = this.srcMax;
-    // When there is no knee (target as bright as the source) the table is never read above
-    // kneeNits = srcMax; it still needs a non-empty range.
-    const x0 = Math.min(exact.kneeNits, 0.5 * srcMax);
-    this.mapGain = new UniformLut((l) => (l > 0 ? exact.map(l) / l : 1), x0, srcMax, MAP_SEGMENTS);
+    const knee = exact.kneeNits;
+    const identity = this.identityBelowKnee;
+    const peakOut = exact.peakOutNits;
+    const srcMin = this.#srcMin;
+    this.mapGain = new BitTable((l) => {
+      if (!(l > 0)) return 1;
+      if (l >= srcMax) return peakOut / l;
+      if (identity && l <= knee) return l > srcMin ? 1 : srcMin / l;
+      // With a black lift, values below 2^-20 cd/m² are all black: one knot's gain there is
+      // meaningless, keep it finite.
+      return l < 2 ** LOW_MIN_EXP ? exact.map(2 ** LOW_MIN_EXP) / 2 ** LOW_MIN_EXP : exact.map(l) / l;
+    }, 14, MAP_BITS);
     const peak = exact.peakOutNits;
     const span = Math.max(peak - exact.kneeOutNits, 2 ** (TOP_MIN_EXP + 1));
     this.unmapTop = new GeometricLut(
       (s) => exact.unmap(peak - s), TOP_MIN_EXP, Math.max(TOP_MIN_EXP + 1, Math.ceil(Math.log2(span)) + 1), UNMAP_BITS, true,
     );
     if (this.identityBelowKnee) {
-      this.#mapLow = null;
       this.#unmapLow = null;
     } else {
       const maxExp = Math.max(LOW_MIN_EXP + 1, Math.ceil(Math.log2(Math.max(exact.kneeNits, exact.kneeOutNits))) + 1);
-      this.#mapLow = new GeometricLut((x) => exact.map(x), LOW_MIN_EXP, maxExp, LOW_BITS);
       this.#unmapLow = new GeometricLut((x) => exact.unmap(x), LOW_MIN_EXP, maxExp, LOW_BITS);
     }
   }
@@ -293,9 +300,13 @@ export class EetfLut {
    */
   map(nits: number): number {
     if (nits >= this.srcMax) return this.peakOutNits;
-    if (nits > this.kneeNits) return nits * this.mapGain.at(nits);
-    if (this.#mapLow !== null) return this.#mapLow.at(nits);
-    return nits > this.#srcMin ? nits : this.#srcMin;
+    if (!(nits > 0)) return this.exact.blackOutNits;
+    if (this.identityBelowKnee) {
+      if (nits <= this.kneeNits) return nits > this.#srcMin ? nits : this.#srcMin;
+    } else if (nits < 2 ** LOW_MIN_EXP) {
+      return this.exact.map(nits);
+    }
+    return nits * this.mapGain.at(nits);
   }
 
   /**

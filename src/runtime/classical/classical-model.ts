@@ -135,9 +135,12 @@ function checkSize(info: HdrSourceInfo, where: string): void {
  * - analyze: per frame, the peak of maxRGB (BT.709, cd/m²) over every 4th pixel in both
  *   directions (at co-sited chroma samples), clamped to [2·targetPeak, masteringPeak];
  *   smoothed over time with instant attack and an exponential release (time constant
- *   `releaseSeconds` at `frameRate`, in log luminance), reset when the mean luminance moves by
- *   more than `sceneCutStops`; rounded up to `peakDecimals` decimals. That rounded value is the
- *   side info, and the only peak reverse and forward use.
+ *   `releaseSeconds` at `frameRate`, in log luminance), reset on a scene cut: the mean BT.2020
+ *   luminance of the same samples moving by more than `sceneCutStops` (means compared with
+ *   1 cd/m² added, so noise in near-black frames is no cut); rounded up to `peakDecimals`
+ *   decimals. That rounded value is the side info, and the only peak reverse and forward use.
+ *   The grid reads 1/16 of the pixels (luma at columns and rows 0, 4, 8, … with the chroma
+ *   sample sited there, uninterpolated): a highlight smaller than ~4 pixels can be missed.
  *
  * The model keeps analysis state between `analyze` calls: one instance per video, or call
  * {@link resetAnalysis} between videos.
@@ -261,12 +264,6 @@ export class ClassicalToneModel implements ToneModel {
       forwardKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
-  }
-
-  /** The EETF tables for a frame peak (cached; ~2 ms to build). */
-  eetfFor(peakNits: number): EetfLut {
-    this.#checkLive();
-    return this.#eetfFor(this.#sidePeak([peakNits], 'eetfFor: peakNits'));
   }
 
   dispose(): void {

@@ -79,7 +79,8 @@ const HO_FRAC = HO.fracScale;
 const HO_LAST = HO.last;
 
 // ---- Per-frame tables, copied in before a frame --------------------------------------------
-const REV_GAIN = new Float64Array(8192);
+// Reverse maxRGB gain E(m)/m, bit-indexed over every float32 m below 2^14 cd/m² (EetfLut.mapGain).
+const REV_GAIN = new Float64Array(141 * 256 + 2);
 // Forward maxRGB gain against s = peakOut − L, bit-indexed over every float32 s below the top
 // table's end (s under 2^-40 cd/m² takes the gain at the peak).
 const FWD_GAIN = new Float64Array(160 * 64 + 2);
@@ -112,9 +113,13 @@ const U32 = new Uint32Array(F32.buffer);
 /** Integer 4:2:0 Y'CbCr planes of one frame. */
 export type Planes<T extends Uint8Array | Uint16Array> = { y: T; cb: T; cr: T };
 
-function checkWidth(width: number, height: number): void {
+function checkSetup(width: number, height: number, eetf: EetfLut): void {
   if (!(Number.isInteger(width) && width > 0 && width <= MAX_WIDTH && Number.isInteger(height) && height > 0)) {
     throw new RangeError(`classical kernels: frame must be 1..${MAX_WIDTH} pixels wide and at least 1 high, got ${width}x${height}`);
+  }
+  // The loops take the EETF as the identity below its knee.
+  if (!eetf.identityBelowKnee) {
+    throw new RangeError('classical kernels: the EETF must have no black lift (srcMin = dstMin = 0 cd/m²)');
   }
 }
 
@@ -266,12 +271,9 @@ function hlgRowToLight(yIn: Uint16Array, row: number, width: number, ootf: BitTa
 
 /**
  * BT.2020 cd/m² in LR/LG/LB → BT.709, negatives clipped, then every channel times the maxRGB
- * gain EETF(m)/m / dstPeak: relative SDR light in [0, 1], in place. `knee` is 0 when the EETF
- * is not the identity below its knee (the table then covers everything above 0).
+ * gain EETF(m)/m / dstPeak: relative SDR light in [0, 1], in place.
  */
-function toneMapRow(
-  width: number, knee: number, srcMax: number, peakOut: number, gx0: number, gScale: number, invPeak: number,
-): void {
+function toneMapRow(width: number, knee: number, shift: number, mask: number, frac: number, invPeak: number): void {
   for (let x = 0; x < width; x++) {
     const r20 = LR[x]!;
     const g20 = LG[x]!;
@@ -283,17 +285,15 @@ function toneMapRow(
     if (!(g > 0)) g = 0;
     if (!(b > 0)) b = 0;
     const m = r > g ? (r > b ? r : b) : g > b ? g : b;
-    // One gain for all three channels keeps hue and saturation.
-    let gain: number;
-    if (m <= knee) {
-      gain = invPeak;
-    } else if (m < srcMax) {
-      const t = (m - gx0) * gScale;
-      const i = t | 0;
-      const a = REV_GAIN[i]!;
-      gain = (a + (t - i) * (REV_GAIN[i + 1]! - a)) * invPeak;
-    } else {
-      gain = (peakOut / m) * invPeak;
+    // One gain for all three channels keeps hue and saturation. m < 10⁴·1.0001 < 2^14: inside
+    // the table, which also holds peakOut/m above srcMax.
+    let gain = invPeak;
+    if (m > knee) {
+      F32[0] = m;
+      const bits = U32[0]!;
+      const j = bits >>> shift;
+      const a = REV_GAIN[j]!;
+      gain = (a + (bits & mask) * frac * (REV_GAIN[j + 1]! - a)) * invPeak;
     }
     LR[x] = r * gain;
     LG[x] = g * gain;
@@ -351,10 +351,10 @@ export type ReverseSetup = {
 export function reverseKernel(
   width: number, height: number, src: Planes<Uint16Array>, dst: Planes<Uint8Array>, setup: ReverseSetup,
 ): void {
-  checkWidth(width, height);
+  const { hlg, eetf } = setup;
+  checkSetup(width, height, eetf);
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
-  const { hlg, eetf } = setup;
   const gainLut = eetf.mapGain;
   if (loadedRevGain !== gainLut.table) {
     load(REV_GAIN, gainLut.table, 'EETF gain');
@@ -364,8 +364,8 @@ export function reverseKernel(
     load(OOTF, hlg.ootfGain.table, 'HLG OOTF');
     loadedOotf = hlg.ootfGain.table;
   }
-  // Below the knee the EETF is the identity (no black lift): one constant gain.
-  const knee = eetf.identityBelowKnee ? eetf.kneeNits : 0;
+  // Below the knee the EETF is the identity: one constant gain.
+  const knee = eetf.kneeNits;
   const invPeak = 1 / setup.dstPeak;
   // 8-bit limited chroma out: 128 + 224·(B'−Y')/(2(1−kb)), the 1/8 of the 2×[1, 2, 1] filter folded in.
   const cbMul = 224 / (2 * (1 - K709.kb)) / 8;
@@ -381,7 +381,7 @@ export function reverseKernel(
       const row = yy * width;
       if (hlg === null) pqRowToLight(src.y, row, width);
       else hlgRowToLight(src.y, row, width, hlg.ootfGain);
-      toneMapRow(width, knee, eetf.srcMax, eetf.peakOutNits, gainLut.x0, gainLut.scale, invPeak);
+      toneMapRow(width, knee, gainLut.shift, gainLut.mask, gainLut.fracScale, invPeak);
       sdrEncodeRow(dst.y, row, width, k === 1);
     }
     writeChromaRow(width, cw, cy, cbMul, crScale, 128, 255, dst.cb, dst.cr);
@@ -454,9 +454,8 @@ function inverseToneMapRow(width: number, eetf: EetfLut, dstPeak: number): void 
   const peakOut = eetf.peakOutNits;
   const kneeOut = eetf.kneeOutNits;
   const srcMax = eetf.srcMax;
-  // Relative light above which the knee has been passed (below it the EETF is the identity;
-  // with a black lift every non-zero pixel goes through the curve).
-  const kneeRel = eetf.identityBelowKnee ? kneeOut / dstPeak : 0;
+  // Relative light above which the knee has been passed (below it the EETF is the identity).
+  const kneeRel = kneeOut / dstPeak;
   for (let x = 0; x < width; x++) {
     const lr = LR[x]!;
     const lg = LG[x]!;
@@ -591,10 +590,10 @@ export type ForwardSetup = {
 export function forwardKernel(
   width: number, height: number, src: Planes<Uint8Array>, dst: Planes<Uint16Array>, setup: ForwardSetup,
 ): void {
-  checkWidth(width, height);
+  const { hlg, eetf } = setup;
+  checkSetup(width, height, eetf);
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
-  const { hlg, eetf } = setup;
   loadForwardGain(eetf, setup.dstPeak);
   if (hlg !== null && loadedInvOotf !== hlg.inverseOotfScale.table) {
     load(INV_OOTF, hlg.inverseOotfScale.table, 'HLG inverse OOTF');
@@ -638,7 +637,6 @@ export type FrameStats = {
 export function measureKernel(
   width: number, height: number, src: Planes<Uint16Array>, hlg: HlgDisplayTables | null,
 ): FrameStats {
-  checkWidth(width, height);
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
   const yMul = 1 / 876;

@@ -80,17 +80,41 @@ export function syntheticImage(width: number, height: number, peak = 1000): Line
 }
 
 /**
- * Encodes linear BT.709 cd/m² as an HDR yuv420p10le frame (BT.2020 NCL, limited range), PQ or
- * HLG (on a display of `lw` cd/m²), through src/color.
+ * A picture from a function of the pixel position giving linear BT.709 cd/m² [r, g, b].
+ *
+ * @example imageFrom(64, 36, (x) => [x, x, x])
+ */
+export function imageFrom(
+  width: number, height: number, f: (x: number, y: number) => readonly [number, number, number],
+): LinearImage {
+  const n = width * height;
+  const r = new Float32Array(n);
+  const g = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [cr, cg, cb] = f(x, y);
+      const i = y * width + x;
+      r[i] = cr;
+      g[i] = cg;
+      b[i] = cb;
+    }
+  }
+  return { width, height, r, g, b };
+}
+
+/**
+ * Encodes linear BT.709 cd/m² (or BT.2020 with `primaries`) as an HDR yuv420p10le frame
+ * (BT.2020 NCL, limited range), PQ or HLG (on a display of `lw` cd/m²), through src/color.
  *
  * @example const frame = encodeHdrFrame(syntheticImage(320, 180), 'pq')
  */
-export function encodeHdrFrame(img: LinearImage, transfer: 'pq' | 'hlg', lw = 1000): ModelFrame {
+export function encodeHdrFrame(img: LinearImage, transfer: 'pq' | 'hlg', lw = 1000, primaries: 'bt709' | 'bt2020' = 'bt709'): ModelFrame {
   const { width, height } = img;
   const r = Float32Array.from(img.r);
   const g = Float32Array.from(img.g);
   const b = Float32Array.from(img.b);
-  applyMatrix3(BT709_TO_BT2020, r, g, b, r, g, b);
+  if (primaries === 'bt709') applyMatrix3(BT709_TO_BT2020, r, g, b, r, g, b);
   if (transfer === 'pq') {
     pqEncodePlane(r, r);
     pqEncodePlane(g, g);

@@ -1,0 +1,38 @@
+// Worker-thread entry: runs a model's reverse/forward so the main thread stays free to move
+// frames through ffmpeg's pipes (a 64 KiB pipe starves the encoder while JS computes).
+import { parentPort } from 'node:worker_threads';
+import { planeViews } from '../io/index.js';
+import { createModel } from './model-factory.js';
+import type { HdrSourceInfo, SideInfo, ToneModel } from './tone-model.js';
+
+export type WorkerRequest = {
+  job: number;
+  op: 'reverse' | 'forward';
+  model: string;
+  frames: Uint8Array[];
+  sideInfo: (SideInfo | null)[];
+  info: HdrSourceInfo;
+};
+export type WorkerReply = { job: number; frames?: Uint8Array[]; error?: { name: string; message: string; stack?: string } };
+
+const models = new Map<string, ToneModel>();
+
+parentPort!.on('message', (req: WorkerRequest) => {
+  void (async () => {
+    try {
+      let model = models.get(req.model);
+      if (!model) models.set(req.model, (model = createModel(req.model)));
+      const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;
+      const frames = req.frames.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));
+      const out =
+        req.op === 'reverse'
+          ? await model.reverse(frames, req.sideInfo as SideInfo[], req.info)
+          : await model.forward(frames, req.sideInfo, req.info);
+      const reply: WorkerReply = { job: req.job, frames: out };
+      parentPort!.postMessage(reply, out.map((f) => f.buffer as ArrayBuffer));
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      parentPort!.postMessage({ job: req.job, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies WorkerReply);
+    }
+  })();
+});

@@ -5,6 +5,7 @@ import { formatProbe } from './format-probe.js';
 import { EXIT, runAction } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
 import { transcodeCommand } from './transcode-command.js';
+import { evalCommand } from './eval-command.js';
 import { encodeCommand, packCommand, restoreCommand, unpackCommand, upconvertCommand } from './job-commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -12,7 +13,6 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 /** Commands whose work another issue brings: they say so and exit 2, never a fake result. */
 const PLANNED: { name: string; args: string; summary: string; issue: number; what: string }[] = [
   { name: 'roundtrip', args: '<input>', summary: 'encode at a rate ladder, restore, measure every method, write a report', issue: 6, what: 'evaluation' },
-  { name: 'eval', args: '<reference> <test>', summary: 'measure a pair of files (PU21-PSNR, ΔE_ITP, TMQI, ...)', issue: 6, what: 'evaluation' },
   { name: 'train', args: '', summary: 'train the reverse/forward camera networks', issue: 4, what: 'the networks and training' },
   { name: 'export', args: '', summary: 'export trained networks to ONNX', issue: 5, what: 'the inference engine' },
   { name: 'bench', args: '[what]', summary: 'throughput benchmarks of the models', issue: 5, what: 'the inference engine' },
@@ -57,6 +57,7 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
   program.addCommand(upconvertCommand());
   program.addCommand(packCommand());
   program.addCommand(unpackCommand());
+  program.addCommand(evalCommand());
   program.addCommand(transcodeCommand());
   program.addCommand(samplesCommand());
 

@@ -2,3 +2,5 @@
 export * from './tone-model.js';
 export * from './classical/index.js';
 export { loadToneModel, toneModelIds, describeToneModels } from './models.js';
+export { createModel, MODEL_TABLE } from './model-factory.js';
+export { OffThreadToneModel } from './off-thread-model.js';

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEMP_MARK } from '../../src/io/index.js';
@@ -71,10 +71,12 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
 describe('faults during a job', () => {
   it('a full disk (file size limit) ends the encode with one line, no output, no temp file, no ffmpeg left', async () => {
     const out = join(dir, 'full.mkv');
+    const input = join(dir, 'full-input.mkv'); // a private path: only this test's processes name it
+    copyFileSync(sample('forest-pq-720p.mkv'), input);
     const { spawnSync } = await import('node:child_process');
     const root = new URL('../../', import.meta.url).pathname;
     // ulimit -f 64: files may not exceed 64 KiB, so ffmpeg's write fails mid-encode as on a full disk.
-    const r = spawnSync('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" --import tsx src/cli/run.ts encode "${sample('forest-pq-720p.mkv')}" -o "${out}" --preset x264-4mbps`], {
+    const r = spawnSync('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" --import tsx src/cli/run.ts encode "${input}" -o "${out}" --preset x264-4mbps`], {
       cwd: root, encoding: 'utf8',
     });
     expect(r.status).toBe(1);
@@ -82,6 +84,6 @@ describe('faults during a job', () => {
     expect(existsSync(out)).toBe(false);
     expect(temps()).toEqual([]);
     const { processesMentioning } = await import('../helpers/media.js');
-    expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+    expect(processesMentioning(input)).toEqual([]);
   });
 });

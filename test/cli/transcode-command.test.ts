@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEMP_MARK } from '../../src/io/index.js';
@@ -23,10 +23,12 @@ describe('duhdr transcode', () => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     it(`${sig} mid-run: exits ${sig === 'SIGINT' ? 130 : 143} with one line, no output, no temp file, no ffmpeg left`, async () => {
       const output = join(dir, `interrupted-${sig}.mkv`);
+      const input = join(dir, `input-${sig}.mkv`); // a private path: only this test's processes name it
+      copyFileSync(sample('forest-pq-720p.mkv'), input);
       let sent = false;
       const r = await runCli(
         // Lossless 720p at the slowest preset: seconds of work, so the signal lands mid-run.
-        ['transcode', sample('forest-pq-720p.mkv'), '-o', output, '--lossless', '--preset', 'veryslow', '--json'],
+        ['transcode', input, '-o', output, '--lossless', '--preset', 'veryslow', '--json'],
         {
           onStdout: (text, child) => {
             if (!sent && text.includes('"type":"progress"')) {
@@ -42,7 +44,7 @@ describe('duhdr transcode', () => {
       expect(existsSync(output)).toBe(false);
       expect(readdirSync(dir).filter((f) => f.includes(TEMP_MARK))).toEqual([]);
       expect(processesMentioning(`interrupted-${sig}${TEMP_MARK}`)).toEqual([]);
-      expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+      expect(processesMentioning(input)).toEqual([]);
     });
   }
 });

@@ -97,7 +97,7 @@ describe('FrameReader', () => {
     expect(existsSync(output)).toBe(false);
     expect(existsSync(writer.tempPath)).toBe(false);
     expect(processesMentioning(clip)).toEqual([]);
-    expect(processesMentioning(TEMP_MARK)).toEqual([]);
+    expect(processesMentioning(writer.tempPath)).toEqual([]);
     expect(liveChildCount()).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +14,12 @@ import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.j
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 const temps = (): string[] => readdirSync(dir).filter((f) => f.includes(TEMP_MARK));
+/** A private copy of a sample: its path names only this test's processes (suites run in parallel). */
+const own = (name: string): string => {
+  const path = join(dir, `own-${name}`);
+  if (!existsSync(path)) copyFileSync(sample(name), path);
+  return path;
+};
 
 const sdr = join(dir, 'city-sdr.mkv');
 const hdr = join(dir, 'city-restored.mkv');
@@ -65,13 +71,13 @@ describe('encode', () => {
     const out = join(dir, 'aborted.mkv');
     const controller = new AbortController();
     const err = await encode({
-      input: sample('forest-pq-720p.mkv'), output: out, signal: controller.signal,
+      input: own('forest-pq-720p.mkv'), output: out, signal: controller.signal,
       onProgress: (p) => { if (p.frames >= 5) controller.abort(); },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CanceledError);
     expect(existsSync(out)).toBe(false);
     expect(temps()).toEqual([]);
-    expect(processesMentioning(sample('forest-pq-720p.mkv'))).toEqual([]);
+    expect(processesMentioning(own('forest-pq-720p.mkv'))).toEqual([]);
     expect(liveChildCount()).toBe(0);
   });
 });
@@ -81,7 +87,7 @@ describe('a dying ffmpeg', () => {
     const out = join(dir, 'killed.mkv');
     let killed = 0;
     const err = await encode({
-      input: sample('city-pq.mkv'), output: out,
+      input: own('city-pq.mkv'), output: out,
       onProgress: (p) => {
         if (p.frames >= 3 && !killed) {
           // The encoder is the ffmpeg writing our temporary output.
@@ -95,7 +101,7 @@ describe('a dying ffmpeg', () => {
     expect((err as Error).message).toMatch(/^encoding .*killed\.mkv: ffmpeg was killed by SIGKILL/);
     expect(existsSync(out)).toBe(false);
     expect(temps()).toEqual([]);
-    expect(processesMentioning(sample('city-pq.mkv'))).toEqual([]);
+    expect(processesMentioning(own('city-pq.mkv'))).toEqual([]);
   });
 });
 

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { FrameReader, planeViews } from '../../src/io/index.js';
+import { OffThreadToneModel, createModel, loadToneModel, type HdrSourceInfo, type ModelFrame } from '../../src/runtime/index.js';
+import { sample } from '../helpers/media.js';
+
+const source: HdrSourceInfo = { width: 640, height: 360, transfer: 'pq', masteringPeak: 1000, maxCll: 1000 };
+
+async function frames(n: number): Promise<ModelFrame[]> {
+  const out: ModelFrame[] = [];
+  for await (const f of await FrameReader.open(sample('city-pq.mkv'), { format: 'yuv420p10le', maxFrames: n })) out.push(f);
+  return out;
+}
+
+/** Fresh buffers: the off-thread model transfers (detaches) what it is given. */
+const copy = (fs: ModelFrame[]): ModelFrame[] => fs.map((f) => {
+  const data = f.data.slice();
+  return { data, planes: planeViews('yuv420p10le', 640, 360, data) };
+});
+
+describe('OffThreadToneModel', () => {
+  it('gives exactly what the model gives in this thread, both ways, and is what loadToneModel returns for CPU-bound models', async () => {
+    const local = createModel('classical-bt2390');
+    const remote = await loadToneModel('classical-bt2390');
+    try {
+      expect(remote).toBeInstanceOf(OffThreadToneModel);
+      expect([remote.id, remote.contentHash, remote.sideInfoFields]).toEqual([local.id, local.contentHash, local.sideInfoFields]);
+      const input = await frames(3);
+      const side = local.analyze(input, source);
+      expect(remote.analyze(input, source)).toEqual(side);
+      const expected = await local.reverse(copy(input), side, source);
+      const got = await remote.reverse(copy(input), side, source);
+      got.forEach((f, i) => expect(Buffer.compare(f, expected[i]!), `reverse frame ${i}`).toBe(0));
+      const sdr = (bufs: Uint8Array[]): ModelFrame[] => bufs.map((b) => {
+        const data = b.slice();
+        return { data, planes: planeViews('yuv420p', 640, 360, data) };
+      });
+      const back = await local.forward(sdr(expected), side, source);
+      const backRemote = await remote.forward(sdr(expected), side, source);
+      backRemote.forEach((f, i) => expect(Buffer.compare(f, back[i]!), `forward frame ${i}`).toBe(0));
+    } finally {
+      local.dispose();
+      remote.dispose();
+    }
+  });
+
+  it('rejects with the worker\'s error and keeps working for the next call', async () => {
+    const remote = await loadToneModel('classical-bt2390');
+    try {
+      const bad: ModelFrame[] = [{ data: new Uint8Array(10), planes: [] }];
+      await expect(remote.reverse(bad, [[1000]], source)).rejects.toThrow();
+      const ok = await frames(1);
+      await expect(remote.reverse(ok, [[1000]], source)).resolves.toHaveLength(1);
+    } finally {
+      remote.dispose();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { binaries, ffmpegCapabilities } from './ffmpeg-binaries.js';
 import { readExr } from './exr.js';
+import type { BufferPool } from './buffer-pool.js';
 import { ManagedChild } from './child-process.js';
 import { CanceledError, FfmpegError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
 import { log } from './log.js';
@@ -46,6 +47,8 @@ export type FrameReaderOptions = {
    * default: a corrupt input should stop the job, not leave glitches in its output.
    */
   tolerateErrors?: boolean;
+  /** Where frame buffers come from; give consumed frames' `data` back to it to reuse them. */
+  pool?: BufferPool;
   signal?: AbortSignal;
 };
 
@@ -186,7 +189,9 @@ export class FrameReader implements AsyncIterable<Frame> {
 
     const frameBytes = this.frameBytes;
     let index = 0;
-    let frame = new Uint8Array(frameBytes);
+    const pool = this.#options.pool;
+    const take = (): Uint8Array => (pool ? pool.take(frameBytes) : new Uint8Array(frameBytes));
+    let frame = take();
     let filled = 0;
     let finished = false;
     try {
@@ -199,7 +204,7 @@ export class FrameReader implements AsyncIterable<Frame> {
           offset += n;
           if (filled === frameBytes) {
             yield this.#frame(index++, frame);
-            frame = new Uint8Array(frameBytes);
+            frame = take();
             filled = 0;
           }
         }

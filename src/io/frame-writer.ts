@@ -123,7 +123,10 @@ export class FrameWriter {
     return this.#child;
   }
 
-  /** Write one frame (exactly `frameBytes` bytes, planes back to back). Waits while ffmpeg is behind. */
+  /**
+   * Write one frame (exactly `frameBytes` bytes, planes back to back). Resolves once ffmpeg's
+   * pipe has taken every byte, so the buffer may be reused; waits while ffmpeg is behind.
+   */
   async write(frame: Uint8Array): Promise<void> {
     if (this.#state !== 'open') throw new Error(`${this.#label}: write() after ${this.#state}`);
     if (frame.byteLength !== this.frameBytes) {
@@ -131,7 +134,10 @@ export class FrameWriter {
     }
     const stdin = this.#child.process.stdin!;
     try {
-      if (!stdin.write(frame)) await Promise.race([drainOrClose(stdin), this.#failure]);
+      // Resolve only once the bytes are in the pipe (the write callback), not merely queued: the
+      // caller may then reuse the buffer for the next frame. Waiting also gives backpressure.
+      const written = new Promise<boolean>((resolve) => stdin.write(frame, (err) => resolve(!err)));
+      await Promise.race([Promise.race([written, drainOrClose(stdin).then(() => written)]), this.#failure]);
       if (stdin.destroyed) {
         // The pipe broke (EPIPE): ffmpeg is exiting. Give it a moment so its own exit status,
         // not our cleanup, is the error the caller sees.

@@ -12,3 +12,4 @@ export * from './encoder-args.js';
 export { TEMP_MARK, tempPathFor, checkWritableOutput, commitTemp, discardTemp } from './atomic-output.js';
 export { readExr, type LinearImage } from './exr.js';
 export { writeExr, floatToHalf } from './exr-writer.js';
+export { BufferPool } from './buffer-pool.js';

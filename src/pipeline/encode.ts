@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
-  FrameReader, FrameWriter, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
+  BufferPool, FrameReader, FrameWriter, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
 } from '../io/index.js';
 import { loadToneModel, type SideInfo } from '../runtime/index.js';
 import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
@@ -62,7 +62,8 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
   // at the end) is then embedded by a stream-copy remux into the real output.
   const intermediate = tempPathFor(output);
   try {
-    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, ...(signal ? { signal } : {}) });
+    const pool = new BufferPool();
+    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, pool, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,
       displayName: output,
@@ -92,6 +93,8 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
         process: (frames, info) => model.reverse(frames, info, source),
         progress,
         signal,
+        inputPool: pool,
+        recycle: (buffers) => model.recycle?.(buffers),
       });
       await writer.finish();
     } catch (err) {

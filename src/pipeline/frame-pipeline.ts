@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { toCanceledError, type Frame, type FrameReader } from '../io/index.js';
+import { toCanceledError, type BufferPool, type Frame, type FrameReader } from '../io/index.js';
 import type { ProgressTracker } from './progress.js';
 
 /** Seconds spent waiting on each stage: the largest is the bottleneck. */
@@ -21,6 +21,10 @@ export type FramePipelineOptions<P> = {
   process: (frames: Frame[], prepared: P) => Promise<Uint8Array[]>;
   progress: ProgressTracker;
   signal?: AbortSignal | undefined;
+  /** Where input frame buffers go back after the model has used them (the reader's pool). */
+  inputPool?: BufferPool | undefined;
+  /** Hands written output buffers back to the model for reuse. */
+  recycle?: ((buffers: Uint8Array[]) => void) | undefined;
 };
 
 /** Validate batch/concurrency options at the boundary, naming the option. */
@@ -54,6 +58,7 @@ export async function runFramePipeline<P>(o: FramePipelineOptions<P>): Promise<S
       await o.writer.write(out);
       o.progress.frameDone();
     }
+    o.recycle?.(outputs);
     times.encode += (performance.now() - t0) / 1000;
   };
 
@@ -64,6 +69,8 @@ export async function runFramePipeline<P>(o: FramePipelineOptions<P>): Promise<S
       const t0 = performance.now();
       const out = await o.process(batch, prepared);
       times.model += (performance.now() - t0) / 1000;
+      // The model is done with its inputs (an off-thread model has handed them back by now).
+      if (o.inputPool) for (const f of batch) o.inputPool.give(f.data);
       if (out.length !== batch.length) throw new Error(`model returned ${out.length} frames for a batch of ${batch.length}`);
       return out;
     }) as Promise<Uint8Array[]>;

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
-  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
+  BufferPool, FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
   checkComplete, checkWritableOutput, isSequencePattern, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
@@ -40,8 +40,8 @@ type VideoInput = {
   height: number;
   frameRate: { num: number; den: number };
   frameCount: number | null;
-  /** Open the frame reader (a fresh decode each call). */
-  reader: (format: ToneModel['sdrFormat']) => Promise<FrameReader>;
+  /** Open the frame reader (a fresh decode each call), taking frame buffers from `pool`. */
+  reader: (format: ToneModel['sdrFormat'], pool: BufferPool) => Promise<FrameReader>;
   /** Where audio, subtitles and chapters come from. */
   streams: () => Promise<string | { stream: Readable; label: string; layout: StreamLayout }>;
   close: () => Promise<void>;
@@ -70,7 +70,7 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
       height: v.height,
       frameRate: v.frameRateRational,
       frameCount: v.frameCount,
-      reader: (format) => FrameReader.open(file, { format, expectedFrames: v.frameCount, ...(signal ? { signal } : {}) }),
+      reader: (format, pool) => FrameReader.open(file, { format, expectedFrames: v.frameCount, pool, ...(signal ? { signal } : {}) }),
       streams: async () => file,
       close: async () => {},
     },
@@ -91,7 +91,7 @@ async function bundleInput(file: string, signal: AbortSignal | undefined): Promi
         frameRate: manifest.source.frameRate,
         frameCount: manifest.source.frameCount,
         // The video entry is streamed into ffmpeg straight from the zip: nothing is extracted.
-        reader: async (format) =>
+        reader: async (format, pool) =>
           FrameReader.open(
             { stream: await bundle.openVideoStream({ verify: true }), label },
             {
@@ -100,6 +100,7 @@ async function bundleInput(file: string, signal: AbortSignal | undefined): Promi
               height: manifest.sdr.height,
               frameRate: manifest.source.frameRate.num / manifest.source.frameRate.den,
               expectedFrames: manifest.source.frameCount,
+              pool,
               ...(signal ? { signal } : {}),
             },
           ),
@@ -139,7 +140,8 @@ async function runForward(o: {
   const exr = /\.exr$/i.test(output);
   if (exr && o.target.transfer !== 'pq') throw new TypeError('EXR output is made from PQ: use an HDR10 preset');
   await checkWritableOutput(isSequencePattern(output) ? output : output, exr ? [] : [input.label]);
-  const reader = await input.reader(model.sdrFormat);
+  const pool = new BufferPool();
+  const reader = await input.reader(model.sdrFormat, pool);
   const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr
     ? await ExrSequenceWriter.open(output, input.width, input.height, options.exrPrimaries ?? 'bt2020')
     : await FrameWriter.open({
@@ -167,6 +169,8 @@ async function runForward(o: {
       process: (frames, side) => model.forward(frames, side, o.target),
       progress,
       signal,
+      inputPool: pool,
+      recycle: (buffers) => model.recycle?.(buffers),
     });
     ({ bytes } = await sink.finish());
   } catch (err) {

@@ -12,8 +12,16 @@ export type WorkerRequest = {
   frames: Uint8Array[];
   sideInfo: (SideInfo | null)[];
   info: HdrSourceInfo;
+  /** Output buffers the caller is done with, for the model to reuse. */
+  recycled: Uint8Array[];
 };
-export type WorkerReply = { job: number; frames?: Uint8Array[]; error?: { name: string; message: string; stack?: string } };
+export type WorkerReply = {
+  job: number;
+  frames?: Uint8Array[];
+  /** The request's input buffers, handed back so the caller's pool can reuse them. */
+  inputs?: Uint8Array[];
+  error?: { name: string; message: string; stack?: string };
+};
 
 const models = new Map<string, ToneModel>();
 
@@ -22,14 +30,15 @@ parentPort!.on('message', (req: WorkerRequest) => {
     try {
       let model = models.get(req.model);
       if (!model) models.set(req.model, (model = createModel(req.model)));
+      if (req.recycled.length) model.recycle?.(req.recycled);
       const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;
       const frames = req.frames.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));
       const out =
         req.op === 'reverse'
           ? await model.reverse(frames, req.sideInfo as SideInfo[], req.info)
           : await model.forward(frames, req.sideInfo, req.info);
-      const reply: WorkerReply = { job: req.job, frames: out };
-      parentPort!.postMessage(reply, out.map((f) => f.buffer as ArrayBuffer));
+      const reply: WorkerReply = { job: req.job, frames: out, inputs: req.frames };
+      parentPort!.postMessage(reply, [...out, ...req.frames].map((f) => f.buffer as ArrayBuffer));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       parentPort!.postMessage({ job: req.job, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies WorkerReply);

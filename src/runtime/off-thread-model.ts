@@ -36,7 +36,9 @@ export class OffThreadToneModel implements ToneModel {
   readonly preferredBatch: ToneModel['preferredBatch'];
   readonly #local: ToneModel;
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (f: Uint8Array[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
+  /** Outputs the caller gave back, sent to the worker with the next request. */
+  #recycled: Uint8Array[] = [];
   #nextJob = 0;
   #failure: Error | undefined;
 
@@ -55,7 +57,7 @@ export class OffThreadToneModel implements ToneModel {
       const p = this.#pending.get(reply.job);
       if (!p) return;
       this.#pending.delete(reply.job);
-      if (reply.frames) p.resolve(reply.frames);
+      if (reply.frames) p.resolve(reply);
       else {
         const e = new Error(reply.error?.message ?? 'model worker failed');
         e.name = reply.error?.name ?? 'Error';
@@ -88,11 +90,26 @@ export class OffThreadToneModel implements ToneModel {
     if (this.#failure) return Promise.reject(this.#failure);
     const job = this.#nextJob++;
     const data = frames.map((f) => transferable(f.data));
-    const req: WorkerRequest = { job, op, model: this.id, frames: data, sideInfo: [...sideInfo], info };
-    return new Promise((resolve, reject) => {
+    const recycled = this.#recycled;
+    this.#recycled = [];
+    const req: WorkerRequest = { job, op, model: this.id, frames: data, sideInfo: [...sideInfo], info, recycled };
+    return new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(job, { resolve, reject });
-      this.#worker.postMessage(req, data.map((d) => d.buffer as ArrayBuffer));
+      this.#worker.postMessage(req, [...data, ...recycled].map((d) => d.buffer as ArrayBuffer));
+    }).then((reply) => {
+      // The inputs come back from the worker: put them where the caller will look for them.
+      reply.inputs?.forEach((buf, i) => {
+        const frame = frames[i] as ModelFrame | undefined;
+        if (frame) frame.data = buf;
+      });
+      return reply.frames!;
     });
+  }
+
+  recycle(buffers: Uint8Array[]): void {
+    for (const b of buffers) if (b.byteLength > 0 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) this.#recycled.push(b);
+    // Keep the backlog bounded if nobody runs a job for a while.
+    if (this.#recycled.length > 8) this.#recycled.length = 8;
   }
 
   dispose(): void {

@@ -29,7 +29,10 @@ export type ModelFrame = { data: Uint8Array; planes: (Uint8Array | Uint16Array |
  *   frame's side info.
  * - `reverse` / `forward` are pure per batch and may run concurrently on several batches.
  *
- * Output frames are new buffers in `sdrFormat` / `hdrFormat` of the same size as the input.
+ * Output frames are buffers in `sdrFormat` / `hdrFormat` of the same size as the input, owned
+ * by the caller until it hands them back with `recycle`. A model may replace an input frame's
+ * `data` with a buffer of equal content (an off-thread model gets the bytes back from its
+ * worker this way), so callers reuse `frame.data` after the call, not their own old reference.
  */
 export interface ToneModel {
   /** Stable model name, e.g. 'classical-bt2390'. */
@@ -57,5 +60,10 @@ export interface ToneModel {
     sideInfo: readonly (SideInfo | null)[],
     target: HdrSourceInfo,
   ): Promise<Uint8Array[]>;
+  /**
+   * Give back output buffers the caller is done with (written to the encoder); the model may
+   * reuse them for later outputs instead of allocating. Optional.
+   */
+  recycle?(buffers: Uint8Array[]): void;
   dispose(): void;
 }

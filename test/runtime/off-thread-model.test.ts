@@ -28,12 +28,19 @@ describe('OffThreadToneModel', () => {
       const side = local.analyze(input, source);
       expect(remote.analyze(input, source)).toEqual(side);
       const expected = await local.reverse(copy(input), side, source);
-      const got = await remote.reverse(copy(input), side, source);
+      const sent = copy(input);
+      const got = await remote.reverse(sent, side, source);
+      // The worker hands the inputs back: the frames hold live buffers again, same bytes.
+      sent.forEach((f, i) => expect(Buffer.compare(f.data, input[i]!.data)).toBe(0));
       got.forEach((f, i) => expect(Buffer.compare(f, expected[i]!), `reverse frame ${i}`).toBe(0));
       const sdr = (bufs: Uint8Array[]): ModelFrame[] => bufs.map((b) => {
         const data = b.slice();
         return { data, planes: planeViews('yuv420p', 640, 360, data) };
       });
+      // Hand the outputs back and go again: reused buffers must give the same bytes.
+      remote.recycle?.(got);
+      const again = await remote.reverse(copy(input), side, source);
+      again.forEach((f, i) => expect(Buffer.compare(f, expected[i]!), `reverse frame ${i} into a recycled buffer`).toBe(0));
       const back = await local.forward(sdr(expected), side, source);
       const backRemote = await remote.forward(sdr(expected), side, source);
       backRemote.forEach((f, i) => expect(Buffer.compare(f, back[i]!), `forward frame ${i}`).toBe(0));

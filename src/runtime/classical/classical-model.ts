@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { PQ_MAX_NITS } from '../../color/index.js';
-import { frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
+import { BufferPool, frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { Bt2390Eetf, EetfLut } from './bt2390-eetf.js';
 import { MAX_WIDTH, forwardKernel, measureKernel, reverseKernel, type Planes } from './kernels.js';
@@ -163,6 +163,8 @@ export class ClassicalToneModel implements ToneModel {
   readonly #quantum: number;
   #state: { peak: number; mean: number } | null = null;
   readonly #eetfCache = new Map<number, EetfLut>();
+  /** Output buffers handed back by the caller (recycle), reused instead of allocated. */
+  readonly #outputs = new BufferPool(8);
   #disposed = false;
 
   constructor(options: ClassicalToneModelOptions = {}) {
@@ -236,7 +238,7 @@ export class ClassicalToneModel implements ToneModel {
     return frames.map((frame, i) => {
       const src = framePlanes(frame, HDR_FORMAT, width, height, Uint16Array, `reverse: frame ${i}`);
       const eetf = this.#eetfFor(this.#sidePeak(sideInfo[i], `reverse: sideInfo[${i}]`));
-      const data = new Uint8Array(frameByteLength(SDR_FORMAT, width, height));
+      const data = this.#outputs.take(frameByteLength(SDR_FORMAT, width, height)); // the kernel writes every byte
       const [y, cb, cr] = planeViews(SDR_FORMAT, width, height, data) as Uint8Array[];
       reverseKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
@@ -259,11 +261,15 @@ export class ClassicalToneModel implements ToneModel {
       const side = sideInfo[i];
       const peak = side === null || side === undefined ? blindPeak : this.#sidePeak(side, `forward: sideInfo[${i}]`);
       const eetf = this.#eetfFor(peak);
-      const data = new Uint8Array(frameByteLength(HDR_FORMAT, width, height));
+      const data = this.#outputs.take(frameByteLength(HDR_FORMAT, width, height)); // the kernel writes every byte
       const [y, cb, cr] = planeViews(HDR_FORMAT, width, height, data) as Uint16Array[];
       forwardKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
+  }
+
+  recycle(buffers: Uint8Array[]): void {
+    for (const b of buffers) this.#outputs.give(b);
   }
 
   dispose(): void {

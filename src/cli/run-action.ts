@@ -38,11 +38,13 @@ export function reportError(err: unknown, interruptedCode: number = EXIT.interru
     return interruptedCode;
   }
   if (err instanceof DuhdrError) {
-    process.stderr.write(`duhdr: ${err.message}\n`);
     if (err instanceof FfmpegError && isVerbose()) {
-      process.stderr.write(`  command: ${err.command}\n  stderr:\n${err.stderrTail.replace(/^/gm, '    ')}\n`);
+      process.stderr.write(`duhdr: ${err.message}\n  command: ${err.command}\n  stderr:\n${err.stderrTail.replace(/^/gm, '    ')}\n`);
     } else if (err instanceof FfmpegError) {
-      process.stderr.write('  (run with --verbose for the ffmpeg command line and its output)\n');
+      // One line, always: the hint rides on it.
+      process.stderr.write(`duhdr: ${err.message} (--verbose shows ffmpeg's command line and output)\n`);
+    } else {
+      process.stderr.write(`duhdr: ${err.message}\n`);
     }
     return err.exitCode;
   }

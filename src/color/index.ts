@@ -39,3 +39,5 @@ export {
 } from './ictcp.js';
 
 export { YuvFrameConverter, type RgbPlanes, type YuvLayout } from './yuv-frame.js';
+
+export { applyFloatLut, buildFloatLut, type FloatLut } from './float-lut.js';

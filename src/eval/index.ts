@@ -2,7 +2,6 @@
 // measures a whole test video against its HDR reference. Other folders import from here only.
 
 export { assertChannels, assertLengths, assertSize } from './checks.js';
-export { applyCurveTable, buildCurveTable, type CurveTable } from './float-table.js';
 export { gaussianTaps, WindowedMoments, type FloatPlane } from './local-moments.js';
 export { MsePool, mse, pqPsnr, pqSquaredError, psnr, psnrFromMse, sumSquaredError } from './psnr.js';
 export { ssim, ssimFromMoments, type SsimOptions } from './ssim.js';

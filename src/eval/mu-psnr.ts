@@ -1,3 +1,4 @@
+import { applyFloatLut, buildFloatLut, type FloatLut } from '../color/index.js';
 // µ-PSNR as scored in the NTIRE 2021/2022 HDR challenges (Pérez-Pellitero et al., "NTIRE 2021
 // Challenge on High Dynamic Range Imaging", CVPRW 2021; their metrics code
 // psnr_tanh_norm_mu_tonemap): linear HDR is divided by the reference's 99th percentile, bounded
@@ -6,7 +7,6 @@
 // (numpy.percentile with linear interpolation).
 
 import { assertChannels } from './checks.js';
-import { applyCurveTable, buildCurveTable, type CurveTable } from './float-table.js';
 import { psnrFromMse, sumSquaredError } from './psnr.js';
 
 /** µ of the µ-law tone curve used by the NTIRE HDR challenges. */
@@ -37,7 +37,7 @@ export function muTonemapNormalised(u: number): number {
 }
 
 // u over [2^-24, 2^6]: tanh is 1 in float64 from u ≈ 19, and below 2^-24 the exact curve runs.
-let table: CurveTable | undefined;
+let table: FloatLut | undefined;
 
 /**
  * `dst[i] = T(tanh(src[i] / norm))` through a table. `dst` may be `src`. Returns `dst`.
@@ -47,10 +47,10 @@ let table: CurveTable | undefined;
 export function muTonemapPlane(src: Float32Array, dst: Float32Array, norm: number): Float32Array {
   if (!(norm > 0) || !Number.isFinite(norm)) throw new RangeError(`muTonemapPlane: norm must be positive and finite, got ${norm}`);
   if (dst.length !== src.length) throw new RangeError(`muTonemapPlane: dst has ${dst.length} samples, src ${src.length}`);
-  table ??= buildCurveTable(muTonemapNormalised, -24, 6, 10);
+  table ??= buildFloatLut(muTonemapNormalised, -24, 6, 10);
   const inv = 1 / norm;
   for (let i = 0; i < src.length; i++) dst[i] = src[i]! * inv;
-  return applyCurveTable(table, dst, dst);
+  return applyFloatLut(table, dst, dst);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { applyFloatLut, buildFloatLut, type FloatLut } from '../color/index.js';
 // PU21 perceptually uniform encoding (Mantiuk & Azimi, "PU21: A novel perceptually uniform
 // encoding for adapting existing quality metrics for HDR", PCS 2021), 'banding_glare' variant
 // (the one the authors recommend), and the PSNR / SSIM computed on it as their pu21_metric
@@ -5,7 +6,6 @@
 // PU21 value of ~100 cd/m², the SDR white it is anchored to) and SSIM with dynamic range 256.
 
 import { assertLengths, assertSize } from './checks.js';
-import { applyCurveTable, buildCurveTable, type CurveTable } from './float-table.js';
 import { mse, psnrFromMse } from './psnr.js';
 import { ssimFromMoments } from './ssim.js';
 import { WindowedMoments } from './local-moments.js';
@@ -41,7 +41,7 @@ export function pu21Encode(nits: number): number {
 // 2^-8 < 0.005 and 10000 < 2^14, so the table covers the whole clamped range; below and above
 // it the exact function (constant there) is used. 1024 knots per octave: ~22 000 entries,
 // within 1e-5 PU units of the exact curve.
-let table: CurveTable | undefined;
+let table: FloatLut | undefined;
 
 /**
  * {@link pu21Encode} over a plane of cd/m² (through a table). `dst` may be `src`. Returns `dst`.
@@ -50,8 +50,8 @@ let table: CurveTable | undefined;
  */
 export function pu21EncodePlane(src: Float32Array, dst: Float32Array): Float32Array {
   assertLengths('pu21EncodePlane', src.length, ['dst'], [dst]);
-  table ??= buildCurveTable(pu21Encode, -8, 14, 10);
-  return applyCurveTable(table, src, dst);
+  table ??= buildFloatLut(pu21Encode, -8, 14, 10);
+  return applyFloatLut(table, src, dst);
 }
 
 /**

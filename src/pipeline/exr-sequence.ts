@@ -1,4 +1,4 @@
-import { rename } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import { BT2020_TO_BT709, YuvFrameConverter, applyMatrix3, pqDecodePlane, type RgbPlanes } from '../color/index.js';
 import { InputError, checkWritableOutput, discardTemp, isSequencePattern, planeViews, tempPathFor, writeExr } from '../io/index.js';
 
@@ -60,8 +60,12 @@ export class ExrSequenceWriter {
   }
 
   async finish(): Promise<{ output: string; frames: number; bytes: number }> {
-    for (const f of this.#written) await rename(f.temp, f.final);
-    return { output: this.pattern, frames: this.#written.length, bytes: 0 };
+    let bytes = 0;
+    for (const f of this.#written) {
+      bytes += (await stat(f.temp)).size;
+      await rename(f.temp, f.final);
+    }
+    return { output: this.pattern, frames: this.#written.length, bytes };
   }
 
   async abort(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   BufferPool, FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  checkComplete, checkWritableOutput, isSequencePattern, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
+  checkComplete, checkWritableOutput, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
@@ -138,8 +138,9 @@ async function runForward(o: {
   const { input, output, model, options } = o;
   const signal = options.signal;
   const exr = /\.exr$/i.test(output);
-  if (exr && o.target.transfer !== 'pq') throw new TypeError('EXR output is made from PQ: use an HDR10 preset');
-  await checkWritableOutput(isSequencePattern(output) ? output : output, exr ? [] : [input.label]);
+  // EXR frames are linear light made from the model's PQ output, whatever the preset says.
+  const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
+  await checkWritableOutput(output, exr ? [] : [input.label]);
   const pool = new BufferPool();
   const reader = await input.reader(model.sdrFormat, pool);
   const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr
@@ -151,8 +152,8 @@ async function runForward(o: {
         format: model.hdrFormat,
         frameRate: input.frameRate,
         encoder: o.preset.encoder,
-        color: o.target.transfer === 'pq' ? HDR10_PQ : HLG_BT2100,
-        hdr10: o.target.transfer === 'pq' ? o.hdr10 : null,
+        color: target.transfer === 'pq' ? HDR10_PQ : HLG_BT2100,
+        hdr10: target.transfer === 'pq' ? o.hdr10 : null,
         copyStreamsFrom: await input.streams(),
         ...(signal ? { signal } : {}),
       });
@@ -166,7 +167,7 @@ async function runForward(o: {
       batchSize: options.batchSize ?? model.preferredBatch.size,
       concurrency: options.concurrency ?? model.preferredBatch.concurrency,
       prepare: (frames, first) => frames.map((_, i) => o.sideInfo(first + i)),
-      process: (frames, side) => model.forward(frames, side, o.target),
+      process: (frames, side) => model.forward(frames, side, target),
       progress,
       signal,
       inputPool: pool,

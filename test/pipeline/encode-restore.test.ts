@@ -170,6 +170,7 @@ describe('restore', () => {
     mkdirSync(join(dir, 'exr'));
     const r = await restore({ input: sdr, output: pattern });
     expect(r.frames).toBe(72);
+    expect(r.bytes).toBeGreaterThan(72 * 640 * 360 * 6); // 3 half-float channels a pixel, 72 files
     const files = readdirSync(join(dir, 'exr')).sort();
     expect(files).toHaveLength(72);
     expect(files[0]).toBe('f000.exr');

@@ -125,3 +125,17 @@ describe('unusual but valid input is converted, not refused', () => {
     });
   }
 });
+
+describe('two runs writing the same output', () => {
+  it('both finish; the output is one complete file (the last to finish wins), no temp file left', async () => {
+    const output = out('same-target');
+    const input = f('small-pq.mkv');
+    const [a, b] = await Promise.all([runCli(['encode', input, '-o', output]), runCli(['encode', input, '-o', output])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const p = await runCli(['probe', '--json', output]);
+    expect((JSON.parse(p.stdout) as { video: { frameCount: number } }).video.frameCount).toBe(4);
+    const restored = out('same-target-restored');
+    expect((await runCli(['restore', output, '-o', restored])).code).toBe(0); // its manifest is intact too
+    expect(readdirSync(dir).filter((n) => n.includes(TEMP_MARK))).toEqual([]);
+  });
+});

@@ -379,6 +379,10 @@ export async function probeStreamLayout(source: string | { stream: Readable; lab
   }
 }
 
+/** Packets read to judge the frame rate, and how far decode order may run ahead of presentation. */
+const PACKETS_SAMPLED = 240;
+const REORDER_DEPTH = 32;
+
 /**
  * Whether the first packets' spacing departs from the nominal frame interval by more than the
  * timebase's rounding (Matroska stores milliseconds: 30 fps alternates 33 and 34 ms).
@@ -388,17 +392,20 @@ async function irregularTimestamps(
 ): Promise<boolean> {
   const json = await ffprobeJson(
     file,
-    ['-select_streams', String(stream), '-read_intervals', '%+#240', '-show_entries', 'packet=pts_time'],
+    ['-select_streams', String(stream), '-read_intervals', `%+#${PACKETS_SAMPLED}`, '-show_entries', 'packet=pts_time'],
     signal,
   );
   const times = ((json['packets'] ?? []) as Json[])
     .map((p) => num(p['pts_time']))
     .filter((t): t is number => t !== null)
     .sort((a, b) => a - b);
+  // Packets come in decode order: with B-frames the last ones read leave holes in presentation
+  // order that later packets fill. Look only at the part no later packet can land in.
+  const settled = times.length >= PACKETS_SAMPLED ? times.slice(0, -REORDER_DEPTH) : times;
   const interval = 1 / frameRate;
   const tolerance = Math.max(1.5 * timeBase, 0.02 * interval);
-  for (let i = 1; i < times.length; i++) {
-    if (Math.abs(times[i]! - times[i - 1]! - interval) > tolerance) return true;
+  for (let i = 1; i < settled.length; i++) {
+    if (Math.abs(settled[i]! - settled[i - 1]! - interval) > tolerance) return true;
   }
   return false;
 }

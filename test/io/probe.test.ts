@@ -90,6 +90,13 @@ describe('probe', () => {
     expect((err as Error).message).not.toContain('\n');
   });
 
+  it('does not mistake B-frame reordering past the sampled packets for a variable frame rate', async () => {
+    const file = join(dir, 'cfr-300.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=25', '-frames:v', '300', '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265',
+      '-preset', 'ultrafast', '-x265-params', 'log-level=error', file]);
+    expect((await probe(file)).video).toMatchObject({ variableFrameRate: false, frameCount: 300 });
+  });
+
   it('spots a truncated Matroska file: fewer frames than its header announces', async () => {
     const { readFileSync, writeFileSync } = await import('node:fs');
     const cut = join(dir, 'cut.mkv');

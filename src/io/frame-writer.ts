@@ -136,8 +136,10 @@ export class FrameWriter {
     try {
       // Resolve only once the bytes are in the pipe (the write callback), not merely queued: the
       // caller may then reuse the buffer for the next frame. Waiting also gives backpressure.
+      // The callback runs once the chunk is flushed, or with an error if the pipe broke or was
+      // destroyed, so it also covers what waiting for 'drain' would (and leaves no listeners).
       const written = new Promise<boolean>((resolve) => stdin.write(frame, (err) => resolve(!err)));
-      await Promise.race([Promise.race([written, drainOrClose(stdin).then(() => written)]), this.#failure]);
+      await Promise.race([written, this.#failure]);
       if (stdin.destroyed) {
         // The pipe broke (EPIPE): ffmpeg is exiting. Give it a moment so its own exit status,
         // not our cleanup, is the error the caller sees.
@@ -233,17 +235,4 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
   if (o.container) args.push('-f', o.container);
   args.push('-y', temp);
   return args;
-}
-
-/** Resolves on 'drain', or when the stream closes (an EPIPE destroys it and no drain follows). */
-function drainOrClose(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }

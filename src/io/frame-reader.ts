@@ -6,7 +6,7 @@ import { ManagedChild } from './child-process.js';
 import { CanceledError, FfmpegError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
 import { log } from './log.js';
 import { frameByteLength, planeViews, planarFormat, type PlanarFormat, type Plane } from './pixel-format.js';
-import { probe } from './probe.js';
+import { probe, type MediaInfo } from './probe.js';
 import { runToCompletion } from './run-tool.js';
 
 /** One decoded frame: planes are views over `data`, which the consumer owns. */
@@ -49,6 +49,8 @@ export type FrameReaderOptions = {
   tolerateErrors?: boolean;
   /** Where frame buffers come from; give consumed frames' `data` back to it to reuse them. */
   pool?: BufferPool;
+  /** The source's probe result when the caller already has it (saves probing again). */
+  info?: MediaInfo;
   signal?: AbortSignal;
 };
 
@@ -107,7 +109,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     let timestamps: number[] | null = null;
     let scale = false;
     if (typeof source === 'string') {
-      const info = await probe(source, { countFrames: false, ...(options.signal ? { signal: options.signal } : {}) });
+      const info = options.info ?? (await probe(source, { countFrames: false, ...(options.signal ? { signal: options.signal } : {}) }));
       if (!info.video) throw new InputError(source, 'has no video stream');
       width ??= info.video.width;
       height ??= info.video.height;

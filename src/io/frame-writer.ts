@@ -29,6 +29,8 @@ export type FrameWriterOptions = {
    * stream of such a file (e.g. a bundle's zip entry), fed to ffmpeg on a third pipe.
    */
   copyStreamsFrom?: string | { stream: Readable; label: string; layout: StreamLayout };
+  /** The stream layout of a `copyStreamsFrom` file when the caller already probed it. */
+  copyLayout?: StreamLayout;
   /** How messages name the output (default `output`): a job writing to an intermediate file names the final one. */
   displayName?: string;
   /** Files attached to the container (Matroska only), e.g. duhdr's manifest. */
@@ -204,7 +206,7 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
   const name = o.displayName ?? o.output;
   let copiedAttachments = 0;
   if (from) {
-    const layout = typeof from === 'string' ? await probeStreamLayout(from, o.signal) : from.layout;
+    const layout = typeof from === 'string' ? (o.copyLayout ?? (await probeStreamLayout(from, o.signal))) : from.layout;
     args.push('-i', typeof from === 'string' ? from : 'pipe:3');
     // Streams are mapped one by one: only what the output container can hold.
     for (const a of layout.audio) maps.push('-map', `1:${a.index}`);

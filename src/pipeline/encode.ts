@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   BufferPool, FrameReader, FrameWriter, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
@@ -7,7 +8,7 @@ import { loadToneModel, type SideInfo } from '../runtime/index.js';
 import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
 import { hdrSourceOf } from './hdr-source.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
-import { embedManifest, manifestCarrierFor } from './manifest-container.js';
+import { MANIFEST_ATTACHMENT, embedManifest, manifestCarrierFor } from './manifest-container.js';
 import { loadPreset } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
@@ -63,7 +64,7 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
   const intermediate = tempPathFor(output);
   try {
     const pool = new BufferPool();
-    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, pool, ...(signal ? { signal } : {}) });
+    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, pool, info, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,
       displayName: output,
@@ -74,6 +75,7 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
       encoder: preset.encoder,
       color: SDR_BT709,
       copyStreamsFrom: input,
+      copyLayout: info,
       ...(signal ? { signal } : {}),
     });
     const sideInfo: SideInfo[] = [];
@@ -121,16 +123,19 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
       model: { id: model.id, hash: model.contentHash },
       sideInfo: { fields: [...model.sideInfoFields], frames: sideInfo.map((s) => [...s]) },
     };
-    await embedManifest(intermediate, output, serializeManifest(manifest), signal);
-    const outInfo = await probe(output, { countFrames: false });
+    // Matroska copies the source's fonts (never a manifest) before ours is attached.
+    const fonts = /\.mkv$/i.test(output) ? info.attachments.filter((a) => a.filename !== MANIFEST_ATTACHMENT).length : 0;
+    await embedManifest(intermediate, output, serializeManifest(manifest), signal, fonts);
+    const { size } = await stat(output);
     const { elapsed, fps } = progress.snapshot();
+    const duration = (sideInfo.length * video.frameRateRational.den) / video.frameRateRational.num;
     return {
       output,
       frames: sideInfo.length,
       seconds: elapsed,
       fps,
-      bytes: outInfo.size,
-      bitrate: outInfo.duration ? (outInfo.size * 8) / outInfo.duration : 0,
+      bytes: size,
+      bitrate: duration ? (size * 8) / duration : 0,
       model: { id: model.id, hash: model.contentHash },
       stages,
     };

@@ -26,7 +26,14 @@ export function manifestCarrierFor(file: string): ManifestCarrier {
  * Remux `video` into `output` (stream copy, no re-encoding) with the manifest embedded: a
  * Matroska attachment, or a gzip+base64 MP4 tag. Atomic: temp file, then rename.
  */
-export async function embedManifest(video: string, output: string, manifestText: string, signal?: AbortSignal): Promise<void> {
+export async function embedManifest(
+  video: string,
+  output: string,
+  manifestText: string,
+  signal?: AbortSignal,
+  /** Attachments `video` already holds, when the caller knows (saves a probe). */
+  knownAttachments?: number,
+): Promise<void> {
   const carrier = manifestCarrierFor(output);
   const temp = tempPathFor(output);
   const work = await mkdtemp(join(tmpdir(), 'duhdr-manifest-'));
@@ -36,7 +43,7 @@ export async function embedManifest(video: string, output: string, manifestText:
       const file = join(work, MANIFEST_ATTACHMENT);
       await writeFile(file, manifestText);
       // New attachments are numbered after the ones copied from the source (fonts).
-      const t = (await probe(video, { countFrames: false, ...(signal ? { signal } : {}) })).attachments.length;
+      const t = knownAttachments ?? (await probe(video, { countFrames: false, ...(signal ? { signal } : {}) })).attachments.length;
       args.push('-attach', file, `-metadata:s:t:${t}`, 'mimetype=application/json', `-metadata:s:t:${t}`, `filename=${MANIFEST_ATTACHMENT}`);
     } else {
       args.push('-movflags', '+use_metadata_tags+faststart', '-metadata', `${MANIFEST_TAG}=${gzipSync(manifestText).toString('base64')}`);

@@ -44,6 +44,8 @@ type VideoInput = {
   reader: (format: ToneModel['sdrFormat'], pool: BufferPool) => Promise<FrameReader>;
   /** Where audio, subtitles and chapters come from. */
   streams: () => Promise<string | { stream: Readable; label: string; layout: StreamLayout }>;
+  /** The stream layout when `streams()` is a file already probed. */
+  layout?: StreamLayout;
   close: () => Promise<void>;
 };
 
@@ -70,8 +72,9 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
       height: v.height,
       frameRate: v.frameRateRational,
       frameCount: v.frameCount,
-      reader: (format, pool) => FrameReader.open(file, { format, expectedFrames: v.frameCount, pool, ...(signal ? { signal } : {}) }),
+      reader: (format, pool) => FrameReader.open(file, { format, expectedFrames: v.frameCount, pool, info, ...(signal ? { signal } : {}) }),
       streams: async () => file,
+      layout: info,
       close: async () => {},
     },
   };
@@ -155,6 +158,7 @@ async function runForward(o: {
         color: target.transfer === 'pq' ? HDR10_PQ : HLG_BT2100,
         hdr10: target.transfer === 'pq' ? o.hdr10 : null,
         copyStreamsFrom: await input.streams(),
+        ...(input.layout ? { copyLayout: input.layout } : {}),
         ...(signal ? { signal } : {}),
       });
   const progress = new ProgressTracker(o.stage, input.frameCount, options.onProgress);

@@ -86,6 +86,8 @@ export function videoEncoderArgs(s: EncoderSettings, color: ColorTags, hdr10: Hd
       params['log-level'] = 'error';
       break;
     case 'libaom-av1':
+      // Older ffmpeg builds (the npm one, 2018) flag libaom as experimental; newer ones ignore this.
+      args.push('-strict', 'experimental');
       if (s.preset) args.push('-cpu-used', s.preset);
       if (s.crf !== undefined) args.push('-b:v', '0'); // libaom's constant-quality mode
       if (s.lossless) args.push('-lossless', '1');

@@ -139,3 +139,16 @@ describe('two runs writing the same output', () => {
     expect(readdirSync(dir).filter((n) => n.includes(TEMP_MARK))).toEqual([]);
   });
 });
+
+describe('every shipped SDR preset encodes (AV1 where the ffmpeg found has libaom)', () => {
+  for (const [preset, codec] of [['x265-crf', 'hevc'], ['x265-2mbps', 'hevc'], ['av1-crf', 'av1']] as const) {
+    it(`${preset} -> ${codec}`, async () => {
+      const output = out(`preset-${preset}`);
+      const r = await runCli(['encode', f('small-pq.mkv'), '-o', output, '--preset', preset]);
+      if (r.code !== 0 && /has no libaom-av1 encoder/.test(r.stderr)) return; // said in one line, as promised
+      expect(r.stderr).toMatch(/^encoded /);
+      const p = await runCli(['probe', '--json', output]);
+      expect((JSON.parse(p.stdout) as { video: { codec: string; bitDepth: number } }).video).toMatchObject({ codec, bitDepth: 8 });
+    });
+  }
+});

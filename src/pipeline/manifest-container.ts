@@ -4,6 +4,7 @@ import { extname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   FfmpegError, InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, runToCompletion, tempPathFor,
+  type MediaInfo,
 } from '../io/index.js';
 import { MANIFEST_MAX_BYTES } from './manifest.js';
 
@@ -75,8 +76,8 @@ export function parseHexDump(dump: string): Buffer {
  * The manifest text embedded in a file by `embedManifest`, or null when it carries none.
  * Sizes are checked before anything is decoded (the file is untrusted).
  */
-export async function readEmbeddedManifest(file: string, signal?: AbortSignal): Promise<string | null> {
-  const info = await probe(file, { countFrames: false, ...(signal ? { signal } : {}) });
+export async function readEmbeddedManifest(file: string, signal?: AbortSignal, probed?: MediaInfo): Promise<string | null> {
+  const info = probed ?? (await probe(file, { countFrames: false, ...(signal ? { signal } : {}) }));
   const attachment = info.attachments.find((a) => a.filename === MANIFEST_ATTACHMENT);
   const ffprobe = binaries().ffprobe.path;
   if (attachment) {

@@ -63,7 +63,7 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
     throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — convert it to constant first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)');
   }
   checkComplete(info);
-  const text = await readEmbeddedManifest(file, signal);
+  const text = await readEmbeddedManifest(file, signal, info);
   return {
     manifest: text === null ? null : parseManifest(text, file),
     input: {

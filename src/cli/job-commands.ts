@@ -3,6 +3,7 @@ import {
   DEFAULT_MODEL, DEFAULT_SDR_PRESET, encode, pack, restore, unpack, upconvert, type JobResult,
 } from '../pipeline/index.js';
 import { describeToneModels } from '../runtime/index.js';
+import { OptionError } from '../io/index.js';
 import { progressReporter } from './progress-bar.js';
 import { runAction } from './run-action.js';
 
@@ -24,13 +25,15 @@ function withJobOptions(cmd: Command, presetHelp: string): Command {
 function summary(verb: string, r: JobResult): string {
   const s = r.stages;
   const slowest = Object.entries(s).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  return `${verb} ${r.output}: ${r.frames} frames in ${r.seconds.toFixed(1)} s (${r.fps.toFixed(1)} fps, slowest stage: ${slowest}), ` +
-    `${(r.bytes / 1e6).toFixed(2)} MB${r.bitrate ? `, ${(r.bitrate / 1e6).toFixed(2)} Mb/s` : ''}, model ${r.model.id}`;
+  const where = r.output === '-' ? 'to stdout' : r.output;
+  return `${verb} ${where}: ${r.frames} frames in ${r.seconds.toFixed(1)} s (${r.fps.toFixed(1)} fps, slowest stage: ${slowest}), ` +
+    `${r.bytes ? `${(r.bytes / 1e6).toFixed(2)} MB` : 'streamed'}${r.bitrate ? `, ${(r.bitrate / 1e6).toFixed(2)} Mb/s` : ''}, model ${r.model.id}`;
 }
 
 /** Run a job with progress on stderr (TTY) or JSON lines, and a one-line or JSON summary. */
 async function runJob(flags: JobFlags, verb: string, job: (common: { signal: AbortSignal; onProgress: (p: import('../pipeline/index.js').Progress) => void }) => Promise<JobResult>): Promise<void> {
   await runAction(async ({ signal }) => {
+    if (flags.output === '-' && flags.json) throw new OptionError('--json prints on stdout, which `-o -` streams video to — drop one of them');
     const progress = progressReporter(Boolean(flags.json));
     const result = await job({ signal, onProgress: progress.onProgress }).finally(progress.done);
     if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
@@ -83,7 +86,8 @@ linear EXRs (1.0 = 100 cd/m²) for grading.
 Examples:
   duhdr restore city-sdr.mkv -o city-hdr10.mkv
   duhdr restore city.zip -o city-hlg.mkv --preset hlg-x265
-  duhdr restore city-sdr.mkv -o grade/%05d.exr`)
+  duhdr restore city-sdr.mkv -o grade/%05d.exr
+  duhdr restore city-sdr.mkv -o - | mpv -         play it: Matroska HDR10 on stdout, as frames are restored`)
     .action(async (input: string, flags: JobFlags & { exrPrimaries: 'bt2020' | 'bt709' }) => {
       await runJob(flags, 'restored', (c) => restore({
         input, output: flags.output, exrPrimaries: flags.exrPrimaries, ...c, ...batching(flags),

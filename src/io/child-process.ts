@@ -160,6 +160,7 @@ export class ManagedChild {
 export function describeFailure(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   if (signal === 'SIGXFSZ') return 'ffmpeg was stopped: the output exceeds the file size limit (ulimit -f) — raise it or write elsewhere';
   if (/No space left on device/i.test(stderr)) return 'ffmpeg could not write: no space left on device — free some space or write elsewhere';
+  if (signal === 'SIGPIPE' || /Broken pipe/i.test(stderr)) return 'the reader of the output stream went away (broken pipe)';
   const last = lastMeaningfulLine(stderr);
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
   return `ffmpeg ${how}${last ? `: ${last}` : ''}`;

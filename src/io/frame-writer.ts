@@ -14,6 +14,7 @@ import { videoEncoderArgs, type ColorTags, type EncoderSettings } from './encode
 export type Attachment = { path: string; filename: string; mimetype: string };
 
 export type FrameWriterOptions = {
+  /** A file path, or `-` for standard output (a stream for a player: Matroska unless `container` says otherwise). */
   output: string;
   width: number;
   height: number;
@@ -42,6 +43,8 @@ export type FrameWriterOptions = {
   signal?: AbortSignal;
 };
 
+/** The output name meaning standard output. */
+export const STDOUT = '-';
 const MATROSKA = /\.(mkv|mka|webm)$/i;
 /** Subtitle codecs each container takes as a stream copy. */
 const MATROSKA_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'dvd_subtitle', 'hdmv_pgs_subtitle', 'dvb_subtitle']);
@@ -75,11 +78,17 @@ export class FrameWriter {
     this.output = options.output;
     this.tempPath = temp;
     this.frameBytes = frameByteLength(options.format, options.width, options.height);
-    this.#label = `encoding ${options.displayName ?? options.output}`;
+    this.#label = options.output === STDOUT ? 'streaming to stdout' : `encoding ${options.displayName ?? options.output}`;
     this.#child = new ManagedChild(binaries().ffmpeg.path, args, {
       label: this.#label,
       signal: options.signal,
-      stdio: typeof options.copyStreamsFrom === 'object' ? ['pipe', 'ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'],
+      // For `-o -` ffmpeg writes straight into our stdout: no copy through this process.
+      stdio: [
+        'pipe',
+        options.output === STDOUT ? 'inherit' : 'ignore',
+        'pipe',
+        ...(typeof options.copyStreamsFrom === 'object' ? (['pipe'] as const) : []),
+      ],
       onStderr: log.childStderr,
     });
     log.command(this.#child.command);
@@ -110,6 +119,11 @@ export class FrameWriter {
     }
     requireEncoder(options.encoder.codec, `writing ${options.output}`);
     if (options.signal?.aborted) throw toCanceledError(options.signal);
+    if (options.output === STDOUT) {
+      // Frames stream to whoever reads our stdout (a player): nothing to write atomically.
+      const args = await buildArgs({ ...options, container: options.container ?? 'matroska' }, 'pipe:1');
+      return new FrameWriter(options, args, STDOUT);
+    }
     await checkWritableOutput(options.output, typeof options.copyStreamsFrom === 'string' ? [options.copyStreamsFrom] : []);
     const temp = tempPathFor(options.output);
     const args = await buildArgs(options, temp);
@@ -164,6 +178,10 @@ export class FrameWriter {
     try {
       await this.#child.done;
       if (this.#framesWritten === 0) throw new InputError(this.output, 'no frames were written');
+      if (this.output === STDOUT) {
+        this.#state = 'done';
+        return { output: this.output, frames: this.#framesWritten, bytes: 0 };
+      }
       const { size } = await stat(this.tempPath);
       await commitTemp(this.tempPath, this.output);
       this.#state = 'done';
@@ -185,7 +203,7 @@ export class FrameWriter {
     this.#state = 'failed';
     this.#child.stop(new CanceledError(`${this.#label}: stopped after a failure`));
     await this.#child.done.catch(() => {});
-    await discardTemp(this.tempPath);
+    if (this.tempPath !== STDOUT) await discardTemp(this.tempPath);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -235,6 +253,6 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
   });
   for (const [k, v] of Object.entries(o.metadata ?? {})) args.push('-metadata', `${k}=${v}`);
   if (o.container) args.push('-f', o.container);
-  args.push('-y', temp);
+  args.push(...(temp === STDOUT || temp === 'pipe:1' ? [] : ['-y']), temp);
   return args;
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
-  BufferPool, FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
+  BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
   checkComplete, checkWritableOutput, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
@@ -18,7 +18,7 @@ import { ProgressTracker, type ProgressListener } from './progress.js';
 export type RestoreOptions = {
   /** An SDR file made by `encode`, or a bundle (.zip) made by `pack`. */
   input: string;
-  /** An HDR video (.mkv/.mp4) or a numbered EXR pattern (frames/%05d.exr). */
+  /** An HDR video (.mkv/.mp4), `-` to stream Matroska to stdout (a player), or a numbered EXR pattern (frames/%05d.exr). */
   output: string;
   /** HDR preset (default: hdr10-x265 for PQ sources, hlg-x265 for HLG). */
   preset?: string;
@@ -143,7 +143,7 @@ async function runForward(o: {
   const exr = /\.exr$/i.test(output);
   // EXR frames are linear light made from the model's PQ output, whatever the preset says.
   const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
-  await checkWritableOutput(output, exr ? [] : [input.label]);
+  if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);
   const pool = new BufferPool();
   const reader = await input.reader(model.sdrFormat, pool);
   const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr

@@ -1,6 +1,7 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  DEFAULT_MODEL, DEFAULT_SDR_PRESET, encode, pack, restore, unpack, upconvert, type JobResult,
+  DEFAULT_MODEL, DEFAULT_SDR_PRESET, encode, encodeImages, isImageJob, pack, restore, restoreImages, unpack, upconvert, upconvertImages,
+  type ImageJobResult, type JobResult,
 } from '../pipeline/index.js';
 import { describeToneModels } from '../runtime/index.js';
 import { OptionError } from '../io/index.js';
@@ -22,8 +23,12 @@ function withJobOptions(cmd: Command, presetHelp: string): Command {
     .option('-v, --verbose', 'print ffmpeg command lines and their output');
 }
 
-function summary(verb: string, r: JobResult): string {
+function summary(verb: string, r: JobResult | ImageJobResult): string {
   const s = r.stages;
+  if ('outputs' in r) {
+    const what = r.outputs.length === 1 ? r.outputs[0]! : `${r.outputs.length} images into ${r.output}`;
+    return `${verb} ${what} in ${r.seconds.toFixed(1)} s, ${(r.bytes / 1e6).toFixed(2)} MB, model ${r.model.id}`;
+  }
   const slowest = Object.entries(s).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   const where = r.output === '-' ? 'to stdout' : r.output;
   return `${verb} ${where}: ${r.frames} frames in ${r.seconds.toFixed(1)} s (${r.fps.toFixed(1)} fps, slowest stage: ${slowest}), ` +
@@ -31,7 +36,7 @@ function summary(verb: string, r: JobResult): string {
 }
 
 /** Run a job with progress on stderr (TTY) or JSON lines, and a one-line or JSON summary. */
-async function runJob(flags: JobFlags, verb: string, job: (common: { signal: AbortSignal; onProgress: (p: import('../pipeline/index.js').Progress) => void }) => Promise<JobResult>): Promise<void> {
+async function runJob(flags: JobFlags, verb: string, job: (common: { signal: AbortSignal; onProgress: (p: import('../pipeline/index.js').Progress) => void }) => Promise<JobResult | ImageJobResult>): Promise<void> {
   await runAction(async ({ signal }) => {
     if (flags.output === '-' && flags.json) throw new OptionError('--json prints on stdout, which `-o -` streams video to — drop one of them');
     const progress = progressReporter(Boolean(flags.json));
@@ -46,23 +51,50 @@ const batching = (f: JobFlags): { batchSize?: number; concurrency?: number } => 
   ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
 });
 
+const stopsOrAuto = (v: string): number | 'auto' => {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`expected stops (e.g. -1.5) or auto, got ${v}`);
+  return n;
+};
+
 export function encodeCommand(): Command {
   const cmd = new Command('encode')
-    .description('HDR10/HLG video -> 8-bit BT.709 SDR that every player shows, carrying what restore needs (manifest embedded)')
-    .argument('<input>', 'HDR10 (PQ) or HLG video, any container ffmpeg reads');
+    .description('HDR10/HLG video or HDR images -> 8-bit SDR that every player and viewer shows, carrying what restore needs (manifest embedded)')
+    .argument('<input>', 'HDR10 (PQ) or HLG video; or an HDR image (.exr, .hdr, PQ/HLG .png, PQ .avif) or a folder of them');
   withJobOptions(cmd, `SDR encoder preset: name in presets/ or a JSON file (default ${DEFAULT_SDR_PRESET})`)
     .option('--model <id>', `tone model (default ${DEFAULT_MODEL})`)
+    .option('--exposure <stops|auto>', 'images: EXR/.hdr 1.0 = 100 cd/m² x 2^stops (default 0); auto puts each image\'s median at 35 cd/m²', stopsOrAuto)
+    .option('--peak <nits>', 'images: mastering peak, light above is clipped (default 1000; PQ/HLG images: their own peak)', Number)
+    .addOption(new Option('--format <ext>', 'images, folder in: the SDR type written (default jpg)').choices(['jpg', 'png']))
+    .option('--ultrahdr', 'images, JPEG out: add an Ultra HDR gain map so gain-map viewers show the HDR')
     .addHelpText('after', `
 The output (.mkv: manifest as an attachment; .mp4: as a metadata tag) is ordinary SDR video;
 \`duhdr restore\` turns it back into HDR. Audio, subtitles and chapters are copied.
+
+Still images: an HDR image becomes an SDR JPEG (manifest in XMP) or PNG (manifest in iTXt) by
+the output's extension; a folder becomes a folder of the same names (--format jpg|png), written
+all or nothing. EXR and .hdr hold relative light: 1.0 is taken as 100 cd/m² (the scale restore's
+EXRs use, so an EXR comes back in its own units); --exposure shifts that. --ultrahdr adds an
+Ultra HDR gain map (made by the model's restore) that gain-map viewers use to show the HDR.
 
 Models:
 ${describeToneModels().map((d) => `  ${d}`).join('\n')}
 
 Examples:
   duhdr encode samples/city-pq.mkv -o city-sdr.mkv
-  duhdr encode movie-hdr10.mkv -o movie.mp4 --preset x265-2mbps --json`)
-    .action(async (input: string, flags: JobFlags) => {
+  duhdr encode movie-hdr10.mkv -o movie.mp4 --preset x265-2mbps --json
+  duhdr encode samples/city-sun.exr -o city-sun.jpg               HDR photo -> SDR JPEG that restores
+  duhdr encode shots/ -o shots-sdr/ --format png --exposure auto  every image of a folder
+  duhdr encode samples/city-sun.exr -o city-sun.jpg --ultrahdr    + a gain map: HDR on Android/Chrome`)
+    .action(async (input: string, flags: JobFlags & { exposure?: number | 'auto'; peak?: number; format?: string; ultrahdr?: boolean }) => {
+      if (await isImageJob(input)) {
+        return runJob(flags, 'encoded', (c) => encodeImages({
+          input, output: flags.output, ...c, ...batching(flags), ...(flags.model ? { model: flags.model } : {}),
+          ...(flags.exposure !== undefined ? { exposure: flags.exposure } : {}), ...(flags.peak !== undefined ? { peak: flags.peak } : {}),
+          ...(flags.format ? { format: flags.format } : {}), ...(flags.ultrahdr ? { ultraHdr: true } : {}),
+        }));
+      }
       await runJob(flags, 'encoded', (c) => encode({
         input, output: flags.output, ...c, ...batching(flags),
         ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
@@ -73,24 +105,37 @@ Examples:
 
 export function restoreCommand(): Command {
   const cmd = new Command('restore')
-    .description('SDR made by `duhdr encode` (a file or a pack bundle) -> HDR10 or HLG video, or linear EXR frames')
-    .argument('<input>', 'SDR file made by encode, or a .zip bundle made by pack');
+    .description('SDR made by `duhdr encode` (a file, a pack bundle, an image or a folder of images) -> HDR10/HLG video, EXR frames, or HDR images')
+    .argument('<input>', 'SDR file made by encode, a .zip bundle made by pack, or a JPEG/PNG (or folder) made by encode');
   withJobOptions(cmd, 'HDR preset: hdr10-x265 (default for PQ sources), hlg-x265 (default for HLG), hdr10-x265-lossless, or a JSON file')
     .option('--model <id>', 'refuse unless the file was made with this model')
-    .addOption(new Option('--exr-primaries <p>', 'primaries of EXR output').choices(['bt2020', 'bt709']).default('bt2020'))
+    .addOption(new Option('--exr-primaries <p>', 'primaries of EXR output (default bt2020; images: the source\'s)').choices(['bt2020', 'bt709']))
+    .addOption(new Option('--format <ext>', 'images, folder in: the HDR type written (default exr)').choices(['exr', 'png', 'avif']))
     .addHelpText('after', `
 The model and per-frame side info come from the manifest inside the file; the source's mastering
 display and MaxCLL/MaxFALL are written back. An output like frames/%05d.exr writes half-float
 linear EXRs (1.0 = 100 cd/m²) for grading.
 
+Images: by the output's extension, .exr (half-float linear, in the source EXR's own units),
+.png (16-bit PQ BT.2020, tagged by a cICP chunk) or .avif (PQ; needs an ffmpeg with AVIF).
+
 Examples:
   duhdr restore city-sdr.mkv -o city-hdr10.mkv
   duhdr restore city.zip -o city-hlg.mkv --preset hlg-x265
   duhdr restore city-sdr.mkv -o grade/%05d.exr
-  duhdr restore city-sdr.mkv -o - | mpv -         play it: Matroska HDR10 on stdout, as frames are restored`)
-    .action(async (input: string, flags: JobFlags & { exrPrimaries: 'bt2020' | 'bt709' }) => {
+  duhdr restore city-sdr.mkv -o - | mpv -         play it: Matroska HDR10 on stdout, as frames are restored
+  duhdr restore city-sun.jpg -o city-sun.exr      an image made by encode, back to HDR
+  duhdr restore shots-sdr/ -o shots-hdr/ --format png`)
+    .action(async (input: string, flags: JobFlags & { exrPrimaries?: 'bt2020' | 'bt709'; format?: string }) => {
+      const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
+      if (await isImageJob(input)) {
+        return runJob(flags, 'restored', (c) => restoreImages({
+          input, output: flags.output, ...primaries, ...c, ...batching(flags),
+          ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
+        }));
+      }
       await runJob(flags, 'restored', (c) => restore({
-        input, output: flags.output, exrPrimaries: flags.exrPrimaries, ...c, ...batching(flags),
+        input, output: flags.output, ...primaries, ...c, ...batching(flags),
         ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
       }));
     });
@@ -99,18 +144,32 @@ Examples:
 
 export function upconvertCommand(): Command {
   const cmd = new Command('upconvert')
-    .description('Any SDR video -> HDR10, blind (no manifest): the forward model restores from pixels alone')
-    .argument('<input>', 'SDR video');
+    .description('Any SDR video or image -> HDR, blind (no manifest): the forward model restores from pixels alone')
+    .argument('<input>', 'SDR video, or an SDR image (.jpg, .png, .webp) or a folder of them');
   withJobOptions(cmd, 'HDR preset (default hdr10-x265)')
     .option('--model <id>', `tone model (default ${DEFAULT_MODEL})`)
     .option('--peak <nits>', 'mastering display peak to restore for, cd/m²', Number, 1000)
+    .addOption(new Option('--exr-primaries <p>', 'primaries of EXR output (default bt2020)').choices(['bt2020', 'bt709']))
+    .addOption(new Option('--format <ext>', 'images, folder in: the HDR type written (default exr)').choices(['exr', 'png', 'avif']))
     .addHelpText('after', `
+Images: .exr (half-float linear, 1.0 = 100 cd/m²), .png (16-bit PQ BT.2020 with a cICP chunk)
+or .avif (PQ; needs an ffmpeg with AVIF), by the output's extension.
+
 Examples:
   duhdr upconvert samples/city-sdr.mkv -o city-hdr10.mkv
-  duhdr upconvert old.mp4 -o old-hdr.mkv --peak 600`)
-    .action(async (input: string, flags: JobFlags & { peak: number }) => {
+  duhdr upconvert old.mp4 -o old-hdr.mkv --peak 600
+  duhdr upconvert photo.jpg -o photo-pq.png                 a 16-bit PQ PNG an HDR screen shows
+  duhdr upconvert album/ -o album-hdr/ --format exr --exr-primaries bt709`)
+    .action(async (input: string, flags: JobFlags & { peak: number; exrPrimaries?: 'bt2020' | 'bt709'; format?: string }) => {
+      const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
+      if (await isImageJob(input)) {
+        return runJob(flags, 'upconverted', (c) => upconvertImages({
+          input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
+          ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
+        }));
+      }
       await runJob(flags, 'upconverted', (c) => upconvert({
-        input, output: flags.output, masteringPeak: flags.peak, ...c, ...batching(flags),
+        input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
         ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
       }));
     });

@@ -1,22 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { probe } from '../io/index.js';
 import { formatProbe } from './format-probe.js';
-import { EXIT, runAction } from './run-action.js';
+import { runAction } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
 import { transcodeCommand } from './transcode-command.js';
 import { evalCommand } from './eval-command.js';
+import { trainCommand } from './train-command.js';
+import { roundtripCommand } from './roundtrip-command.js';
+import { playCommand } from './play-command.js';
+import { exportCommand } from './export-command.js';
+import { benchCommand } from './bench-command.js';
 import { encodeCommand, packCommand, restoreCommand, unpackCommand, upconvertCommand } from './job-commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-/** Commands whose work another issue brings: they say so and exit 2, never a fake result. */
-const PLANNED: { name: string; args: string; summary: string; issue: number; what: string }[] = [
-  { name: 'roundtrip', args: '<input>', summary: 'encode at a rate ladder, restore, measure every method, write a report', issue: 6, what: 'evaluation' },
-  { name: 'train', args: '', summary: 'train the reverse/forward camera networks', issue: 4, what: 'the networks and training' },
-  { name: 'export', args: '', summary: 'export trained networks to ONNX', issue: 5, what: 'the inference engine' },
-  { name: 'bench', args: '[what]', summary: 'throughput benchmarks of the models', issue: 5, what: 'the inference engine' },
-];
 
 export function buildProgram(): Command {
   const program = new Command('duhdr')
@@ -29,6 +26,8 @@ export function buildProgram(): Command {
 Examples:
   duhdr encode samples/city-pq.mkv -o city-sdr.mkv      HDR10 -> SDR that carries its way back
   duhdr restore city-sdr.mkv -o city-hdr10.mkv          ... and back to HDR10
+  duhdr play city-sdr.mkv                  restore and watch it in mpv or ffplay
+  duhdr encode samples/city-sun.exr -o sun.jpg           an HDR photo -> SDR JPEG that restores
   duhdr probe samples/city-pq.mkv          describe a file: colour, HDR10 metadata, streams
   duhdr probe clip.mp4 --json | jq .video  the same as JSON, for scripts
   duhdr transcode in.mkv -o master.mkv --lossless
@@ -55,25 +54,17 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
   program.addCommand(encodeCommand());
   program.addCommand(restoreCommand());
   program.addCommand(upconvertCommand());
+  program.addCommand(playCommand());
   program.addCommand(packCommand());
   program.addCommand(unpackCommand());
   program.addCommand(evalCommand());
+  program.addCommand(roundtripCommand());
   program.addCommand(transcodeCommand());
   program.addCommand(samplesCommand());
+  program.addCommand(trainCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(benchCommand());
 
-  for (const p of PLANNED) {
-    const cmd = program
-      .command(p.name)
-      .description(`${p.summary} (arrives with issue #${p.issue}: ${p.what})`)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .addOption(new Option('-o, --output <file>').hideHelp());
-    if (p.args) cmd.argument(p.args);
-    cmd.action(() => {
-      process.stderr.write(`duhdr ${p.name}: not available yet — ${p.what} (issue #${p.issue}) brings it\n`);
-      process.exitCode = EXIT.usage;
-    });
-  }
   return program;
 }
 

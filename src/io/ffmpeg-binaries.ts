@@ -78,6 +78,9 @@ export function resetBinaries(): void {
 export type Capabilities = {
   version: string;
   encoders: ReadonlySet<string>;
+  decoders: ReadonlySet<string>;
+  /** Output container formats (e.g. 'avif', which builds before 5.1 lack). */
+  muxers: ReadonlySet<string>;
   filters: ReadonlySet<string>;
   /** Output pixel formats the build knows. */
   pixelFormats: ReadonlySet<string>;
@@ -108,6 +111,8 @@ export function ffmpegCapabilities(): Capabilities {
   capabilities = {
     version,
     encoders: listNames(['-encoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
+    decoders: listNames(['-decoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
+    muxers: listNames(['-muxers'], /^ [ D]E (\S+)/),
     filters: listNames(['-filters'], /^ [.T][.S][.C] (\S+)/),
     pixelFormats: listNames(['-pix_fmts'], /^[I.]O[.H][.P][.B] (\S+)/),
   };

@@ -10,6 +10,6 @@ export { FrameReader, type Frame, type FrameReaderOptions, type FrameSource } fr
 export { FrameWriter, MANIFEST_ATTACHMENT_NAME, STDOUT, type FrameWriterOptions, type Attachment } from './frame-writer.js';
 export * from './encoder-args.js';
 export { TEMP_MARK, tempPathFor, checkWritableOutput, commitTemp, discardTemp } from './atomic-output.js';
-export { readExr, type LinearImage } from './exr.js';
+export { decodeExr, readExr, type LinearImage } from './exr.js';
 export { writeExr, floatToHalf } from './exr-writer.js';
 export { BufferPool } from './buffer-pool.js';

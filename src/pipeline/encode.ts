@@ -15,7 +15,8 @@ import { ProgressTracker, type ProgressListener } from './progress.js';
 export const DEFAULT_MODEL = 'classical-bt2390';
 export const DEFAULT_SDR_PRESET = 'x264-crf';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** duhdr's version, written into manifests. */
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export type EncodeOptions = {
   input: string;

@@ -49,6 +49,14 @@ export const manifestSchema = z
       fields: z.array(z.string().min(1).max(64).regex(/^[A-Za-z0-9_]+$/)).max(MAX_SIDE_FIELDS),
       frames: z.array(z.array(z.number().finite())).max(MAX_FRAMES),
     }),
+    /**
+     * Present when the source was a still image: its container, and the cd/m² one unit of a
+     * scene-referred source (EXR, .hdr) was taken as, so restore can write the same units back
+     * (null for display-referred sources: PQ/HLG PNG, AVIF).
+     */
+    image: z
+      .strictObject({ container: z.enum(['exr', 'hdr', 'png', 'avif']), nitsPerUnit: z.number().positive().max(1e9).nullable() })
+      .optional(),
   })
   .superRefine((m, ctx) => {
     if (m.sideInfo.frames.length !== m.source.frameCount) {

@@ -1,21 +1,34 @@
 import { OptionError } from '../io/index.js';
 import { ClassicalToneModel } from './classical/classical-model.js';
+import { LearnedToneModel } from './learned/learned-model.js';
+import { OrtToneModel } from './onnx/ort-model.js';
 import type { ToneModel } from './tone-model.js';
 
 /**
  * Every model duhdr can run, by id, built in the calling thread. Learned models join this table
  * when they land. `cpuBound` models are run on a worker thread by default (see models.ts).
  */
-export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; create: () => ToneModel }> = {
+export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; create: () => ToneModel | Promise<ToneModel> }> = {
   'classical-bt2390': {
     describe: 'analytic pair: BT.2390 EETF on maxRGB with its exact inverse, per-frame peak as side info',
     cpuBound: true,
     create: () => new ClassicalToneModel(),
   },
+  'dual-v1': {
+    describe: 'learned dual camera networks (models/dual-v1), TF.js engine: 16-knot curve per frame as side info, attention for local contrast and saturation',
+    cpuBound: true,
+    create: () => LearnedToneModel.load('dual-v1'),
+  },
+  'dual-v1-ort': {
+    describe: 'dual-v1 run by ONNX Runtime (CPU): the same networks exported to ONNX, batched; side info identical to dual-v1',
+    // ORT runs on its own native threads; the YUV conversion stays on the calling thread.
+    cpuBound: false,
+    create: () => OrtToneModel.load('dual-v1'),
+  },
 };
 
-/** Build a model in this thread. @example const m = createModel('classical-bt2390') */
-export function createModel(id: string): ToneModel {
+/** Build a model in this thread. @example const m = await createModel('classical-bt2390') */
+export async function createModel(id: string): Promise<ToneModel> {
   const entry = MODEL_TABLE[id];
   if (!entry) throw new OptionError(`unknown model "${id}"; available: ${Object.keys(MODEL_TABLE).join(', ')}`);
   return entry.create();

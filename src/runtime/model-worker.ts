@@ -23,13 +23,14 @@ export type WorkerReply = {
   error?: { name: string; message: string; stack?: string };
 };
 
-const models = new Map<string, ToneModel>();
+const models = new Map<string, Promise<ToneModel>>();
 
 parentPort!.on('message', (req: WorkerRequest) => {
   void (async () => {
     try {
-      let model = models.get(req.model);
-      if (!model) models.set(req.model, (model = createModel(req.model)));
+      let loading = models.get(req.model);
+      if (!loading) models.set(req.model, (loading = createModel(req.model)));
+      const model = await loading;
       if (req.recycled.length) model.recycle?.(req.recycled);
       const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;
       const frames = req.frames.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));

@@ -20,6 +20,6 @@ export function describeToneModels(): string[] {
 export async function loadToneModel(id: string, options: { thread?: 'worker' | 'main' } = {}): Promise<ToneModel> {
   const entry = MODEL_TABLE[id];
   if (!entry) throw new OptionError(`unknown model "${id}"; available: ${toneModelIds().join(', ')}`);
-  const local = createModel(id);
+  const local = await createModel(id);
   return entry.cpuBound && options.thread !== 'main' ? new OffThreadToneModel(local) : local;
 }

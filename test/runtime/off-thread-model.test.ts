@@ -19,7 +19,7 @@ const copy = (fs: ModelFrame[]): ModelFrame[] => fs.map((f) => {
 
 describe('OffThreadToneModel', () => {
   it('gives exactly what the model gives in this thread, both ways, and is what loadToneModel returns for CPU-bound models', async () => {
-    const local = createModel('classical-bt2390');
+    const local = await createModel('classical-bt2390');
     const remote = await loadToneModel('classical-bt2390');
     try {
       expect(remote).toBeInstanceOf(OffThreadToneModel);

@@ -1,0 +1,213 @@
+// The learned dual camera pair as a ToneModel, run by TF.js (the reference engine; ONNX Runtime
+// arrives with the inference-engine issue). Frames cross as planar Y'CbCr; the conversion to and
+// from R'G'B' runs here in one pass over typed arrays, the networks run in TF.js.
+
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import {
+  YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
+} from '../../color/index.js';
+import type { PlanarFormat } from '../../io/index.js';
+import { MIN_INCREMENT, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
+import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
+
+/** Where the shipped models live (models/<id>/ at the package root). */
+export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+const HDR_FORMAT: PlanarFormat = 'yuv420p10le';
+const SDR_FORMAT: PlanarFormat = 'yuv420p';
+const HDR_LAYOUT = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' } as const;
+const SDR_LAYOUT = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' } as const;
+/** Side info values are rounded to this many decimals (the manifest stores exactly what R used). */
+const SIDE_DECIMALS = 4;
+/** Time constant of the curve's exponential smoothing, seconds at the assumed 24 frames/s. */
+const SMOOTH_SECONDS = 0.5;
+const FRAME_RATE = 24;
+/** A change of the thumbnail's mean PQ luminance by more than this is a scene cut (no smoothing across it). */
+const SCENE_CUT_PQ = 0.08;
+
+/** Area average of interleaved RGB (width x height) into a size x size thumbnail. */
+export function areaThumbnail(rgb: Float32Array, width: number, height: number, size: number): Float32Array {
+  const sum = new Float64Array(size * size * 3);
+  const count = new Float64Array(size * size);
+  const colOf = new Int32Array(width);
+  for (let x = 0; x < width; x++) colOf[x] = Math.min(size - 1, Math.floor(((x + 0.5) * size) / width));
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(size - 1, Math.floor(((y + 0.5) * size) / height)) * size;
+    for (let x = 0; x < width; x++) {
+      const c = row + colOf[x]!;
+      const i = 3 * (y * width + x);
+      sum[3 * c] = sum[3 * c]! + rgb[i]!;
+      sum[3 * c + 1] = sum[3 * c + 1]! + rgb[i + 1]!;
+      sum[3 * c + 2] = sum[3 * c + 2]! + rgb[i + 2]!;
+      count[c] = count[c]! + 1;
+    }
+  }
+  const out = new Float32Array(size * size * 3);
+  for (let c = 0; c < size * size; c++) {
+    const n = count[c] || 1;
+    out[3 * c] = sum[3 * c]! / n;
+    out[3 * c + 1] = sum[3 * c + 1]! / n;
+    out[3 * c + 2] = sum[3 * c + 2]! / n;
+  }
+  return out;
+}
+
+/** Round increments to SIDE_DECIMALS keeping each ≥ MIN_INCREMENT and the sum exactly 1 (within float). */
+export function quantizeIncrements(inc: readonly number[]): number[] {
+  const q = 10 ** SIDE_DECIMALS;
+  const out = inc.map((v) => Math.max(Math.round(v * q), Math.ceil(MIN_INCREMENT * q)));
+  const total = out.reduce((a, b) => a + b, 0);
+  let big = 0;
+  for (let i = 1; i < out.length; i++) if (out[i]! > out[big]!) big = i;
+  out[big]! += q - total; // the largest segment absorbs the rounding residue
+  return out.map((v) => v / q);
+}
+
+function interleave(p: RgbPlanes, out: Float32Array): Float32Array {
+  const { r, g, b } = p;
+  for (let i = 0; i < r.length; i++) {
+    out[3 * i] = r[i]!;
+    out[3 * i + 1] = g[i]!;
+    out[3 * i + 2] = b[i]!;
+  }
+  return out;
+}
+
+function deinterleave(src: Float32Array | Int32Array | Uint8Array, p: RgbPlanes): RgbPlanes {
+  const { r, g, b } = p;
+  for (let i = 0; i < r.length; i++) {
+    r[i] = src[3 * i]!;
+    g[i] = src[3 * i + 1]!;
+    b[i] = src[3 * i + 2]!;
+  }
+  return p;
+}
+
+type Scratch = { hdrConv: YuvFrameConverter; sdrConv: YuvFrameConverter; planes: RgbPlanes; rgb: Float32Array };
+
+export class LearnedToneModel implements ToneModel {
+  readonly id: string;
+  readonly contentHash: string;
+  readonly sideInfoFields: readonly string[];
+  readonly hdrFormat = HDR_FORMAT;
+  readonly sdrFormat = SDR_FORMAT;
+  // TF.js runs one op at a time on its backend: one frame per call, no overlap to gain.
+  readonly preferredBatch = { size: 1, concurrency: 1 };
+  readonly #model: LoadedModel;
+  #scratch: Scratch | null = null;
+  #state: { inc: number[]; mean: number } | null = null;
+
+  private constructor(model: LoadedModel) {
+    this.#model = model;
+    this.id = model.id;
+    this.contentHash = model.contentHash;
+    this.sideInfoFields = Object.freeze(Array.from({ length: model.config.knots }, (_, i) => `curve${i}`));
+  }
+
+  /** Load models/<id>/ (or `dir`) on the best TF.js backend. */
+  static async load(id: string, dir = join(MODELS_DIR, id)): Promise<LearnedToneModel> {
+    await initBackend('auto');
+    const model = await loadModel(dir);
+    if (model.id !== id) throw new Error(`model folder ${dir} holds "${model.id}", not "${id}"`);
+    return new LearnedToneModel(model);
+  }
+
+  #scratchFor(width: number, height: number): Scratch {
+    const s = this.#scratch;
+    if (s && s.hdrConv.width === width && s.hdrConv.height === height) return s;
+    const n = width * height;
+    this.#scratch = {
+      hdrConv: new YuvFrameConverter(width, height, HDR_LAYOUT),
+      sdrConv: new YuvFrameConverter(width, height, SDR_LAYOUT),
+      planes: { r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) },
+      rgb: new Float32Array(3 * n),
+    };
+    return this.#scratch;
+  }
+
+  /** HDR frame -> interleaved PQ BT.2020 R'G'B' (HLG through the BT.2100 OOTF at the mastering peak). */
+  #hdrRgb(frame: ModelFrame, info: HdrSourceInfo): Float32Array {
+    const s = this.#scratchFor(info.width, info.height);
+    const p = s.hdrConv.toRgb(frame.planes as Uint16Array[], s.planes);
+    if (info.transfer === 'hlg') {
+      hlgDecodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, info.masteringPeak);
+      for (const c of [p.r, p.g, p.b]) pqEncodePlane(c, c);
+    }
+    return interleave(p, s.rgb);
+  }
+
+  #peakPq(info: HdrSourceInfo): number {
+    return pqEncode(info.masteringPeak);
+  }
+
+  analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[] {
+    const t = this.#model.config.thumb;
+    const alpha = 1 - Math.exp(-1 / (FRAME_RATE * SMOOTH_SECONDS));
+    return frames.map((frame) => {
+      const thumb = areaThumbnail(this.#hdrRgb(frame, source), source.width, source.height, t);
+      const raw = tf.tidy(() =>
+        Array.from(reverseCurve(this.#model.params, tf.tensor4d(thumb, [1, t, t, 3]), tf.tensor1d([this.#peakPq(source)])).dataSync()),
+      );
+      let mean = 0;
+      for (let i = 0; i < thumb.length; i += 3) mean += 0.2627 * thumb[i]! + 0.678 * thumb[i + 1]! + 0.0593 * thumb[i + 2]!;
+      mean /= t * t;
+      const prev = this.#state;
+      // A convex mix of two valid curves is a valid curve: smoothing never breaks invertibility.
+      const inc = prev && Math.abs(mean - prev.mean) <= SCENE_CUT_PQ ? raw.map((v, i) => prev.inc[i]! + alpha * (v - prev.inc[i]!)) : raw;
+      this.#state = { inc, mean };
+      return quantizeIncrements(inc);
+    });
+  }
+
+  async reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]> {
+    const { width, height } = source;
+    const t = this.#model.config.thumb;
+    return frames.map((frame, i) => {
+      const rgb = this.#hdrRgb(frame, source);
+      const thumb = areaThumbnail(rgb, width, height, t);
+      const sdr = tf.tidy(() => {
+        const peak = tf.tensor1d([this.#peakPq(source)]);
+        const inc = tf.tensor2d([sideInfo[i] as number[]]);
+        return reverse(this.#model.params, tf.tensor4d(rgb, [1, height, width, 3]), tf.tensor4d(thumb, [1, t, t, 3]), inc, peak).dataSync() as Float32Array;
+      });
+      const s = this.#scratchFor(width, height);
+      const out = new Uint8Array((width * height * 3) / 2);
+      const planes = [out.subarray(0, width * height), out.subarray(width * height, (width * height * 5) / 4), out.subarray((width * height * 5) / 4)];
+      s.sdrConv.fromRgb(deinterleave(sdr, s.planes), planes);
+      return out;
+    });
+  }
+
+  async forward(frames: readonly ModelFrame[], sideInfo: readonly (SideInfo | null)[], target: HdrSourceInfo): Promise<Uint8Array[]> {
+    const { width, height } = target;
+    const t = this.#model.config.thumb;
+    return frames.map((frame, i) => {
+      const s = this.#scratchFor(width, height);
+      const rgb = interleave(s.sdrConv.toRgb(frame.planes as Uint8Array[], s.planes), s.rgb);
+      const thumb = areaThumbnail(rgb, width, height, t);
+      const side = sideInfo[i];
+      const hdr = tf.tidy(() => {
+        const peak = tf.tensor1d([this.#peakPq(target)]);
+        const inc = side ? tf.tensor2d([side as number[]]) : null;
+        return forward(this.#model.params, tf.tensor4d(rgb, [1, height, width, 3]), tf.tensor4d(thumb, [1, t, t, 3]), inc, peak).dataSync() as Float32Array;
+      });
+      const p = deinterleave(hdr, s.planes);
+      if (target.transfer === 'hlg') {
+        for (const c of [p.r, p.g, p.b]) pqDecodePlane(c, c);
+        hlgEncodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, target.masteringPeak);
+      }
+      const out = new Uint8Array(width * height * 3);
+      const n = width * height;
+      const view = (o: number, len: number): Uint16Array => new Uint16Array(out.buffer, o * 2, len);
+      s.hdrConv.fromRgb(p, [view(0, n), view(n, n / 4), view((5 * n) / 4, n / 4)]);
+      return out;
+    });
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.#model.params)) v.dispose();
+    this.#scratch = null;
+  }
+}

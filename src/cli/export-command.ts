@@ -8,7 +8,7 @@ import { runAction } from './run-action.js';
 /** `duhdr export`: a trained model's networks as ONNX graphs plus manifest.json. */
 export function exportCommand(): Command {
   return new Command('export')
-    .description('Export a trained model\'s networks to ONNX (opset 17): reverse-curve, reverse, forward-guided, forward-blind + manifest.json')
+    .description('Export a trained model\'s networks to ONNX (opset 17): the whole networks (reverse-curve, reverse, forward-guided, forward-blind), their low-resolution branches (*-grid, what the ORT engine runs) + manifest.json')
     .option('--model <id>', 'model id under models/', 'dual-v1')
     .option('--model-dir <dir>', 'model folder (model.json + weights.bin) instead of models/<id>')
     .requiredOption('-o, --output <dir>', 'folder to write (created)')

@@ -4,4 +4,4 @@ export * from './classical/index.js';
 export { loadToneModel, toneModelIds, describeToneModels } from './models.js';
 export { createModel, MODEL_TABLE } from './model-factory.js';
 export { OffThreadToneModel } from './off-thread-model.js';
-export { LearnedToneModel, MODELS_DIR, areaThumbnail, quantizeIncrements } from './learned/learned-model.js';
+export { LearnedToneModel, MODELS_DIR, areaThumbnail, areaThumbnailPlanes, quantizeIncrements } from './learned/learned-model.js';

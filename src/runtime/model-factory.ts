@@ -20,9 +20,10 @@ export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; 
     create: () => LearnedToneModel.load('dual-v1'),
   },
   'dual-v1-ort': {
-    describe: 'dual-v1 run by ONNX Runtime (CPU): the same networks exported to ONNX, batched; side info identical to dual-v1',
-    // ORT runs on its own native threads; the YUV conversion stays on the calling thread.
-    cpuBound: false,
+    describe: 'dual-v1 run by ONNX Runtime (CPU): low-resolution branches in ORT, batched, the per-pixel rest in one fused pass; side info identical to dual-v1',
+    // The fused full-resolution pass and the Y'CbCr conversions are JS: a worker thread keeps
+    // them off the thread that moves frames through ffmpeg's pipes.
+    cpuBound: true,
     create: () => OrtToneModel.load('dual-v1'),
   },
 };

@@ -27,22 +27,36 @@ const FRAME_RATE = 24;
 /** A change of the thumbnail's mean PQ luminance by more than this is a scene cut (no smoothing across it). */
 const SCENE_CUT_PQ = 0.08;
 
-/** Area average of interleaved RGB (width x height) into a size x size thumbnail. */
+/** Area average of interleaved RGB (width x height) into a size x size interleaved thumbnail. */
 export function areaThumbnail(rgb: Float32Array, width: number, height: number, size: number): Float32Array {
+  return areaThumbnailOf([rgb, rgb, rgb], [0, 1, 2], 3, width, height, size);
+}
+
+/** The same from R'G'B' planes. */
+export function areaThumbnailPlanes(p: RgbPlanes, width: number, height: number, size: number): Float32Array {
+  return areaThumbnailOf([p.r, p.g, p.b], [0, 0, 0], 1, width, height, size);
+}
+
+/** Channel c of pixel i is src[c][offset[c] + stride·i]. */
+function areaThumbnailOf(src: Float32Array[], offset: number[], stride: number, width: number, height: number, size: number): Float32Array {
   const sum = new Float64Array(size * size * 3);
   const count = new Float64Array(size * size);
   const colOf = new Int32Array(width);
   for (let x = 0; x < width; x++) colOf[x] = Math.min(size - 1, Math.floor(((x + 0.5) * size) / width));
+  for (let ch = 0; ch < 3; ch++) {
+    const plane = src[ch]!;
+    const o = offset[ch]!;
+    for (let y = 0; y < height; y++) {
+      const row = Math.min(size - 1, Math.floor(((y + 0.5) * size) / height)) * size;
+      for (let x = 0, i = o + stride * y * width; x < width; x++, i += stride) {
+        const c = 3 * (row + colOf[x]!) + ch;
+        sum[c] = sum[c]! + plane[i]!;
+      }
+    }
+  }
   for (let y = 0; y < height; y++) {
     const row = Math.min(size - 1, Math.floor(((y + 0.5) * size) / height)) * size;
-    for (let x = 0; x < width; x++) {
-      const c = row + colOf[x]!;
-      const i = 3 * (y * width + x);
-      sum[3 * c] = sum[3 * c]! + rgb[i]!;
-      sum[3 * c + 1] = sum[3 * c + 1]! + rgb[i + 1]!;
-      sum[3 * c + 2] = sum[3 * c + 2]! + rgb[i + 2]!;
-      count[c] = count[c]! + 1;
-    }
+    for (let x = 0; x < width; x++) count[row + colOf[x]!] = count[row + colOf[x]!]! + 1;
   }
   const out = new Float32Array(size * size * 3);
   for (let c = 0; c < size * size; c++) {
@@ -63,6 +77,16 @@ export function quantizeIncrements(inc: readonly number[]): number[] {
   for (let i = 1; i < out.length; i++) if (out[i]! > out[big]!) big = i;
   out[big]! += q - total; // the largest segment absorbs the rounding residue
   return out.map((v) => v / q);
+}
+
+/** HDR frame -> PQ BT.2020 R'G'B' planes (HLG through the BT.2100 OOTF at the mastering peak). */
+export function hdrPlanes(conv: { hdrConv: YuvFrameConverter; planes: RgbPlanes }, frame: ModelFrame, info: HdrSourceInfo): RgbPlanes {
+  const p = conv.hdrConv.toRgb(frame.planes as Uint16Array[], conv.planes);
+  if (info.transfer === 'hlg') {
+    hlgDecodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, info.masteringPeak);
+    for (const c of [p.r, p.g, p.b]) pqEncodePlane(c, c);
+  }
+  return p;
 }
 
 function interleave(p: RgbPlanes, out: Float32Array): Float32Array {
@@ -130,12 +154,7 @@ export class LearnedToneModel implements ToneModel {
   /** HDR frame -> interleaved PQ BT.2020 R'G'B' (HLG through the BT.2100 OOTF at the mastering peak). */
   #hdrRgb(frame: ModelFrame, info: HdrSourceInfo): Float32Array {
     const s = this.#scratchFor(info.width, info.height);
-    const p = s.hdrConv.toRgb(frame.planes as Uint16Array[], s.planes);
-    if (info.transfer === 'hlg') {
-      hlgDecodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, info.masteringPeak);
-      for (const c of [p.r, p.g, p.b]) pqEncodePlane(c, c);
-    }
-    return interleave(p, s.rgb);
+    return interleave(hdrPlanes(s, frame, info), s.rgb);
   }
 
   #peakPq(info: HdrSourceInfo): number {
@@ -146,7 +165,8 @@ export class LearnedToneModel implements ToneModel {
     const t = this.#model.config.thumb;
     const alpha = 1 - Math.exp(-1 / (FRAME_RATE * SMOOTH_SECONDS));
     return frames.map((frame) => {
-      const thumb = areaThumbnail(this.#hdrRgb(frame, source), source.width, source.height, t);
+      // The thumbnail straight from the planes: the same sums in the same order as from interleaved R'G'B'.
+      const thumb = areaThumbnailPlanes(hdrPlanes(this.#scratchFor(source.width, source.height), frame, source), source.width, source.height, t);
       const raw = tf.tidy(() =>
         Array.from(reverseCurve(this.#model.params, tf.tensor4d(thumb, [1, t, t, 3]), tf.tensor1d([this.#peakPq(source)])).dataSync()),
       );

@@ -18,9 +18,18 @@ const TINY = 1e-10;
 const GAMMA = 2.4;
 const CELLS = 8;
 
-/** The four graphs an exported model has. */
-export type GraphKind = 'reverse-curve' | 'reverse' | 'forward-guided' | 'forward-blind';
-export const GRAPH_KINDS: readonly GraphKind[] = ['reverse-curve', 'reverse', 'forward-guided', 'forward-blind'];
+/**
+ * The graphs an exported model has. The first four are the whole networks, frames in and frames
+ * out (the reference for other hosts, and what the parity tests check). The `-grid` graphs are
+ * the low-resolution branches alone: thumbnail in, the 8x8 local-mean grid and attention gains
+ * (and, blind, the curve) out; the ORT engine runs those and does the per-pixel rest in one fused
+ * JS pass (src/runtime/learned/full-res.ts), because ORT's CPU kernels run a graph's ~60
+ * elementwise full-resolution ops as ~60 separate passes over memory (≈ 0.5 s a 1080p frame).
+ */
+export type GraphKind = 'reverse-curve' | 'reverse' | 'forward-guided' | 'forward-blind' | 'reverse-grid' | 'forward-guided-grid' | 'forward-blind-grid';
+export const GRAPH_KINDS: readonly GraphKind[] = ['reverse-curve', 'reverse', 'forward-guided', 'forward-blind', 'reverse-grid', 'forward-guided-grid', 'forward-blind-grid'];
+/** Cells of the local-mean grid the contrast gain pivots on (dual-camera.ts CELLS). */
+export const BASE_CELLS = 8;
 
 /** Inputs and outputs of each graph: name and dims (N, H, W dynamic). */
 export function graphSignature(kind: GraphKind, cfg: DualCameraConfig): { inputs: [string, (number | string)[]][]; outputs: [string, (number | string)[]][] } {
@@ -28,7 +37,13 @@ export function graphSignature(kind: GraphKind, cfg: DualCameraConfig): { inputs
   const inc: [string, (number | string)[]] = ['inc', ['N', cfg.knots]];
   const peak: [string, (number | string)[]] = ['peakPq', ['N']];
   const frame = (name: string): [string, (number | string)[]] => [name, ['N', 'H', 'W', 3]];
+  const g = cfg.thumb / 8;
+  const base: [string, (number | string)[]] = ['base', ['N', 1, BASE_CELLS, BASE_CELLS]];
+  const gains: [string, (number | string)[]] = ['gains', ['N', 2, g, g]];
   switch (kind) {
+    case 'reverse-grid': return { inputs: [thumb, inc, peak], outputs: [base, gains] };
+    case 'forward-guided-grid': return { inputs: [thumb, inc], outputs: [base, gains] };
+    case 'forward-blind-grid': return { inputs: [thumb], outputs: [base, gains, inc] };
     case 'reverse-curve': return { inputs: [thumb, peak], outputs: [inc] };
     case 'reverse': return { inputs: [frame('hdr'), thumb, inc, peak], outputs: [frame('sdr')] };
     case 'forward-guided': return { inputs: [frame('sdr'), thumb, inc, peak], outputs: [frame('hdr')] };
@@ -154,6 +169,11 @@ class Net {
   }
 
   // dual-camera.ts
+  /** F's global head input with side info: [inc, 1] (the "have side info" flag). */
+  withFlag(inc: string): string {
+    const ones = this.add(this.mul(this.g.op('Slice', [inc, this.g.ints([0]), this.g.ints([1]), this.g.ints([1])]), this.s(0)), this.s(1));
+    return this.g.op('Concat', [inc, ones], { axis: 1 });
+  }
   features(dir: Direction, thumbNhwc: string, extra: string | null): { global: string; local: string } {
     let x = this.g.op('Transpose', [thumbNhwc], { perm: [0, 3, 1, 2] });
     let size = this.cfg.thumb;
@@ -188,10 +208,15 @@ class Net {
    * grids to the frame, so one Resize of the three channels does both. TF.js resizeBilinear
    * (alignCorners = halfPixelCenters = false) samples at dst·in/out: ONNX 'asymmetric'.
    */
-  upsampled(sThumbNhwc: string, maps: string, frame: string): { base: string; contrast: string; sat: string } {
+  /** [N,1,CELLS,CELLS]: the local means of a thumbnail-resolution signal [N,T,T,1]. */
+  baseGrid(sThumbNhwc: string): string {
     const t = this.cfg.thumb;
     const pool = t / CELLS;
-    const base = this.g.op('AveragePool', [this.reshape(sThumbNhwc, [-1, 1, t, t])], { kernel_shape: [pool, pool], strides: [pool, pool] });
+    return this.g.op('AveragePool', [this.reshape(sThumbNhwc, [-1, 1, t, t])], { kernel_shape: [pool, pool], strides: [pool, pool] });
+  }
+  upsampled(sThumbNhwc: string, maps: string, frame: string): { base: string; contrast: string; sat: string } {
+    const t = this.cfg.thumb;
+    const base = this.baseGrid(sThumbNhwc);
     // Output sizes [N, H, W, c]: ORT's linear Resize needs the batch and channel scales at 1.
     const nhw = this.g.op('Slice', [this.g.op('Shape', [frame]), this.g.ints([0]), this.g.ints([3])]);
     const resize = (nchw: string, c: number): string => this.g.op('Resize', [
@@ -236,9 +261,9 @@ function declare(net: Net, kind: GraphKind): Record<string, string> {
   return names;
 }
 
-function finish(net: Net, kind: GraphKind, value: string, doc: string): Uint8Array {
-  const [[name, dims]] = graphSignature(kind, net.cfg).outputs as [[string, (number | string)[]]];
-  net.g.output(value, name, dims);
+function finish(net: Net, kind: GraphKind, values: string | string[], doc: string): Uint8Array {
+  const list = typeof values === 'string' ? [values] : values;
+  graphSignature(kind, net.cfg).outputs.forEach(([name, dims], i) => net.g.output(list[i]!, name, dims));
   return net.g.encode(`duhdr-${kind}`, doc);
 }
 
@@ -252,9 +277,21 @@ export function buildGraph(kind: GraphKind, cfg: DualCameraConfig, pv: ParamValu
     const rows = cfg.channels[2];
     return { data: v.data.subarray(0, rows * cfg.hidden), shape: [rows, cfg.hidden] };
   };
-  const net = new Net(cfg, kind === 'forward-blind' ? blindPv : pv);
+  const net = new Net(cfg, kind === 'forward-blind' || kind === 'forward-blind-grid' ? blindPv : pv);
   const io = declare(net, kind) as Record<string, string> & { thumb: string; peakPq: string };
+  if (kind === 'forward-guided-grid' || kind === 'forward-blind-grid') {
+    const side = io['inc'];
+    const f = net.features('forward', io.thumb, side ? net.withFlag(side) : null);
+    const base = net.baseGrid(net.gammaEncode(net.luminance709(net.gammaDecode(io.thumb))));
+    const gains = net.attentionMaps('forward', f);
+    return finish(net, kind, side ? [base, gains] : [base, gains, net.incrementsFromLogits(net.curveLogits('forward', f.global))], doc);
+  }
   const peak4 = net.perFrame(io.peakPq);
+  if (kind === 'reverse-grid') {
+    const f = net.features('reverse', net.div(io.thumb, peak4), null);
+    const base = net.baseGrid(net.applyCurve(net.hdrLuminance(io.thumb, peak4).u, io['inc']!));
+    return finish(net, kind, [base, net.attentionMaps('reverse', f)], doc);
+  }
   if (kind === 'reverse-curve' || kind === 'reverse') {
     const norm = net.div(io.thumb, peak4);
     const f = net.features('reverse', norm, null);
@@ -272,12 +309,7 @@ export function buildGraph(kind: GraphKind, cfg: DualCameraConfig, pv: ParamValu
   }
   const sdr = io['sdr']!;
   const side = io['inc'] ?? null;
-  let extra: string | null = null;
-  if (side) {
-    const ones = net.add(net.mul(net.g.op('Slice', [side, net.g.ints([0]), net.g.ints([1]), net.g.ints([1])]), net.s(0)), net.s(1));
-    extra = net.g.op('Concat', [side, ones], { axis: 1 });
-  }
-  const f = net.features('forward', io.thumb, extra);
+  const f = net.features('forward', io.thumb, side ? net.withFlag(side) : null);
   const maps = net.attentionMaps('forward', f);
   const lin709 = net.gammaDecode(sdr);
   const y = net.luminance709(lin709);

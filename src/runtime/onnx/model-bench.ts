@@ -8,11 +8,17 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { activeBackend, forward, initBackend, loadModel, networkFlops, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
-import { buildGraph, paramValuesOf } from './dual-camera-onnx.js';
+import { forwardFullRes, reverseFullRes } from '../learned/full-res.js';
+import { BASE_CELLS, buildGraph, paramValuesOf } from './dual-camera-onnx.js';
 import { GraphBuilder } from './onnx-graph.js';
 import { createSession, resolveDevice, type OrtDevice } from './ort-session.js';
 
-export type BenchEngine = 'ort' | 'tfjs';
+/**
+ * 'ort': the network as the ORT engine runs it (the `-grid` graph in ORT, then the fused JS
+ * full-resolution pass); 'ort-graph': the whole network as one ORT graph; 'tfjs': TF.js.
+ */
+export type BenchEngine = 'ort' | 'ort-graph' | 'tfjs';
+export const BENCH_ENGINES: readonly BenchEngine[] = ['ort', 'ort-graph', 'tfjs'];
 export type BenchRow = {
   network: 'reverse' | 'forward';
   engine: BenchEngine;
@@ -100,6 +106,29 @@ function uniform(n: number, seed: number): Float32Array {
 }
 
 /**
+ * Video-like interleaved R'G'B' frames: smooth colour gradients with ±1 % texture. Uniform
+ * noise would be the worst case for the JS pass's branches (clamps, gamut fit), which real
+ * frames predict well; the parity tests cover random frames for correctness.
+ */
+function videoLike(n: number, width: number, height: number, seed: number): Float32Array {
+  const out = new Float32Array(n * width * height * 3);
+  let s = seed >>> 0;
+  for (let f = 0; f < n; f++) {
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        const noise = (0.02 * s) / 2 ** 32 - 0.01;
+        const i = 3 * ((f * height + y) * width + x);
+        out[i] = 0.15 + (0.6 * x) / width + noise;
+        out[i + 1] = 0.2 + (0.5 * y) / height + noise;
+        out[i + 2] = 0.25 + (0.3 * (x + y)) / (width + height) + noise;
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Benchmark R and F (guided) at each size with each engine. Rows are reported through `onRow`
  * as they are measured and returned together.
  * @example await benchModel({ modelDir: 'models/dual-v1', sizes: [[1920, 1080]], engines: ['ort', 'tfjs'] })
@@ -112,28 +141,56 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
   const model: LoadedModel = await loadModel(opts.modelDir);
   const { thumb: t, knots: k } = model.config;
   const pv = paramValuesOf(model.params);
-  const sessions = opts.engines.includes('ort')
-    ? { reverse: await createSession(buildGraph('reverse', model.config, pv), device, opts.threads), forward: await createSession(buildGraph('forward-guided', model.config, pv), device, opts.threads) }
-    : null;
+  const session = (kind: Parameters<typeof buildGraph>[0]) => createSession(buildGraph(kind, model.config, pv), device, opts.threads);
+  const sessions = opts.engines.includes('ort-graph') ? { reverse: await session('reverse'), forward: await session('forward-guided') } : null;
+  const gridSession = (kind: Parameters<typeof buildGraph>[0]) => createSession(buildGraph(kind, model.config, pv), device, opts.threads ?? 1);
+  const grids = opts.engines.includes('ort') ? { reverse: await gridSession('reverse-grid'), forward: await gridSession('forward-guided-grid') } : null;
   const rows: BenchRow[] = [];
   try {
     const peak = await matmulPeak(device, seconds / 2, opts.threads);
     for (const [width, height] of opts.sizes) {
       const flops = await flopsAt(model, width, height);
-      const frames = uniform(batch * width * height * 3, width + height);
+      const frames = videoLike(batch, width, height, width + height);
       const thumbs = uniform(batch * t * t * 3, 7);
       const peakPq = new Float32Array(batch).fill(0.75);
       const inc = tf.tidy(() => reverseCurve(model.params, tf.tensor4d(thumbs, [batch, t, t, 3]), tf.tensor1d(peakPq)).dataSync() as Float32Array);
       for (const network of ['reverse', 'forward'] as const) {
         for (const engine of opts.engines) {
           let run: () => Promise<void> | void;
+          const T = (d: Float32Array, dims: number[]) => new ort.Tensor('float32', d, dims);
           if (engine === 'ort') {
-            const T = (d: Float32Array, dims: number[]) => new ort.Tensor('float32', d, dims);
+            // R'G'B' planes in and out, as the engine holds them between its Y'CbCr conversions.
+            const px = width * height;
+            const planes = Array.from({ length: batch }, (_, i) => ({
+              r: frames.slice(3 * i * px, 3 * i * px + px), g: frames.slice(3 * i * px + px, 3 * i * px + 2 * px), b: frames.slice(3 * i * px + 2 * px, 3 * (i + 1) * px),
+            }));
+            const work = planes.map((p) => ({ r: new Float32Array(p.r), g: new Float32Array(p.g), b: new Float32Array(p.b) }));
+            const g = t / 8;
+            const feeds: Record<string, ort.Tensor> = { thumb: T(thumbs, [batch, t, t, 3]), inc: T(inc, [batch, k]) };
+            if (network === 'reverse') feeds['peakPq'] = T(peakPq, [batch]);
+            const grid = grids![network];
+            run = async () => {
+              const o = await grid.run(feeds);
+              const base = o['base']!.data as Float32Array;
+              const gains = o['gains']!.data as Float32Array;
+              work.forEach((w, i) => {
+                w.r.set(planes[i]!.r);
+                w.g.set(planes[i]!.g);
+                w.b.set(planes[i]!.b);
+                const lowRes = {
+                  base: base.subarray(i * BASE_CELLS * BASE_CELLS, (i + 1) * BASE_CELLS * BASE_CELLS), baseCells: BASE_CELLS,
+                  gains: gains.subarray(i * 2 * g * g, (i + 1) * 2 * g * g), gainCells: g, inc: inc.subarray(i * k, (i + 1) * k),
+                };
+                if (network === 'reverse') reverseFullRes(w, width, height, lowRes, peakPq[i]!);
+                else forwardFullRes(w, width, height, lowRes, true, peakPq[i]!);
+              });
+            };
+          } else if (engine === 'ort-graph') {
             const frameT = T(frames, [batch, height, width, 3]);
             const feeds = { [network === 'reverse' ? 'hdr' : 'sdr']: frameT, thumb: T(thumbs, [batch, t, t, 3]), inc: T(inc, [batch, k]), peakPq: T(peakPq, [batch]) };
             const out = { [network === 'reverse' ? 'sdr' : 'hdr']: T(new Float32Array(frames.length), [batch, height, width, 3]) };
-            const session = sessions![network];
-            run = async () => void (await session.run(feeds, out));
+            const graph = sessions![network];
+            run = async () => void (await graph.run(feeds, out));
           } else {
             // As the TF.js engine runs it: tensors from typed arrays in, typed array out.
             run = () => void tf.tidy(() => {
@@ -151,7 +208,7 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
           } catch (err) {
             // E.g. TF.js wasm runs out of its 4 GB heap at 1080p: report the row, go on.
             const row: BenchRow = {
-              network, engine, device: engine === 'ort' ? device : (activeBackend() ?? 'unknown'), width, height, batch, frames: 0, fps: NaN, ms_per_frame: NaN,
+              network, engine, device: engine !== 'tfjs' ? device : (activeBackend() ?? 'unknown'), width, height, batch, frames: 0, fps: NaN, ms_per_frame: NaN,
               gflop_per_frame: gflop, gflop_per_s: NaN, matmul_peak_gflop_per_s: peak, fraction_of_peak: NaN, error: (err as Error).message.split('\n')[0]!,
             };
             rows.push(row);
@@ -160,7 +217,7 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
           }
           const fps = batch / m.perCall;
           const row: BenchRow = {
-            network, engine, device: engine === 'ort' ? device : (activeBackend() ?? 'unknown'), width, height, batch,
+            network, engine, device: engine !== 'tfjs' ? device : (activeBackend() ?? 'unknown'), width, height, batch,
             frames: batch * (m.calls + 1), fps, ms_per_frame: 1000 / fps, gflop_per_frame: gflop, gflop_per_s: gflop * fps,
             matmul_peak_gflop_per_s: peak, fraction_of_peak: (gflop * fps) / peak,
           };
@@ -171,7 +228,7 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
     }
     return { matmulPeak: peak, rows };
   } finally {
-    if (sessions) await Promise.all([sessions.reverse.release(), sessions.forward.release()]);
+    for (const set of [sessions, grids]) if (set) await Promise.all([set.reverse.release(), set.forward.release()]);
     tf.dispose(Object.values(model.params));
   }
 }

@@ -1,4 +1,4 @@
-// Exported models on disk: the four graphs as self-contained .onnx files beside manifest.json
+// Exported models on disk: the graphs (GRAPH_KINDS) as self-contained .onnx files beside manifest.json
 // (model id, the source weights' content hash, each file's sha256, input/output formats).
 
 import { createHash } from 'node:crypto';
@@ -21,6 +21,8 @@ const FORMATS = {
   thumb: 'float32 NHWC area-average thumbnail of the input frame (same signal as the frame)',
   inc: 'float32 [N,K] curve increments (the per-frame side info; each ≥ 0.002, summing to 1)',
   peakPq: 'float32 [N] PQ signal of the mastering display peak',
+  base: 'float32 NCHW 8x8 grid of local means of the tone-mapped luminance (the contrast pivot), upsampled bilinearly (asymmetric) to the frame',
+  gains: 'float32 NCHW [contrast gain, saturation gain] grids, each in (0,2), upsampled bilinearly (asymmetric) to the frame',
 } as const;
 
 const manifestSchema = z.strictObject({
@@ -44,7 +46,7 @@ export type OnnxManifest = z.infer<typeof manifestSchema>;
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-/** The four graphs of a loaded model, in memory. */
+/** Every graph of a loaded model, in memory. */
 export function buildGraphs(model: LoadedModel): Record<GraphKind, Uint8Array> {
   const pv = paramValuesOf(model.params);
   const doc = `duhdr ${model.id} (weights sha256 ${model.contentHash})`;

@@ -1,19 +1,21 @@
-// The learned dual camera pair as a ToneModel run by ONNX Runtime. Frames cross as planar
-// Y'CbCr; YUV <-> interleaved R'G'B' and the area thumbnail run in JS (as in the TF.js engine),
-// R and F run as ONNX graphs on whole batches with input and output buffers reused between calls.
+// The learned dual camera pair as a ToneModel run by ONNX Runtime, split where it is fastest:
+// ORT runs the low-resolution branches (the `-grid` graphs: thumbnails in, local-mean and
+// attention gain grids out) on whole batches; the per-pixel rest runs in one fused JS pass per
+// frame (src/runtime/learned/full-res.ts) between the Y'CbCr <-> R'G'B' conversions. Running the
+// whole network in ORT costs ~0.5 s a 1080p frame here, because its CPU kernels make one pass
+// over memory per elementwise op (`duhdr bench model` measures both).
 // `analyze` must be synchronous (the ToneModel contract) and ONNX Runtime's run is not, so the
 // per-frame curve and its temporal smoothing come from the TF.js engine itself: one 64x64
 // thumbnail per frame, and side info identical to what `--engine tfjs` writes.
 
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
-} from '../../color/index.js';
+import { YuvFrameConverter, hlgEncodePlanes, pqDecodePlane, pqEncode, type RgbPlanes } from '../../color/index.js';
 import { initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
-import { LearnedToneModel, MODELS_DIR, areaThumbnail } from '../learned/learned-model.js';
+import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../learned/full-res.js';
+import { LearnedToneModel, MODELS_DIR, areaThumbnailPlanes, hdrPlanes } from '../learned/learned-model.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
-import type { GraphKind } from './dual-camera-onnx.js';
+import { BASE_CELLS, type GraphKind } from './dual-camera-onnx.js';
 import { buildGraphs, readOnnxModel } from './onnx-export.js';
 import { createSession, resolveDevice, type OrtDevice, type SessionOptions } from './ort-session.js';
 
@@ -27,38 +29,21 @@ export type OrtModelOptions = SessionOptions & {
   onnxDir?: string;
 };
 
-/** Buffers of one batch shape, reused call after call; the ORT tensors wrap them without copies. */
-type Sessions = Record<Exclude<GraphKind, 'reverse-curve'>, ort.InferenceSession>;
+type GridKind = 'reverse-grid' | 'forward-guided-grid' | 'forward-blind-grid';
+type Sessions = Record<GridKind, ort.InferenceSession>;
 
+/** Buffers of one batch shape, reused call after call; the ORT tensors wrap them without copies. */
 type Scratch = {
   key: string;
-  frames: Float32Array;
+  /** R'G'B' planes of each frame of the batch, converted in place by the full-resolution pass. */
+  planes: RgbPlanes[];
   thumb: Float32Array;
   inc: Float32Array;
   peak: Float32Array;
-  out: Float32Array;
-  feeds: Record<'frame' | 'thumb' | 'inc' | 'peakPq' | 'out', ort.Tensor>;
-  planes: RgbPlanes;
+  base: Float32Array;
+  gains: Float32Array;
+  tensors: Record<'thumb' | 'inc' | 'peakPq' | 'base' | 'gains', ort.Tensor>;
 };
-
-function interleaveAt(p: RgbPlanes, out: Float32Array, at: number): void {
-  const { r, g, b } = p;
-  for (let i = 0, o = at; i < r.length; i++, o += 3) {
-    out[o] = r[i]!;
-    out[o + 1] = g[i]!;
-    out[o + 2] = b[i]!;
-  }
-}
-
-function deinterleaveAt(src: Float32Array, at: number, p: RgbPlanes): RgbPlanes {
-  const { r, g, b } = p;
-  for (let i = 0, o = at; i < r.length; i++, o += 3) {
-    r[i] = src[o]!;
-    g[i] = src[o + 1]!;
-    b[i] = src[o + 2]!;
-  }
-  return p;
-}
 
 export class OrtToneModel implements ToneModel {
   readonly id: string;
@@ -66,7 +51,7 @@ export class OrtToneModel implements ToneModel {
   readonly sideInfoFields: readonly string[];
   readonly hdrFormat;
   readonly sdrFormat;
-  /** ORT uses every core inside one run: batches of a few frames, one call at a time. */
+  /** The grid graphs are tiny; batches amortise the ORT call and the worker hand-over. */
   readonly preferredBatch = { size: 4, concurrency: 1 };
   /** The device the sessions run on (after any fallback). */
   readonly device: OrtDevice;
@@ -108,9 +93,10 @@ export class OrtToneModel implements ToneModel {
         cfg = model.config;
         for (const v of Object.values(model.params)) v.dispose();
       }
-      const make = (k: GraphKind) => createSession(graphs[k], device, opts.threads);
-      const [reverse, guided, blind] = await Promise.all([make('reverse'), make('forward-guided'), make('forward-blind')]);
-      return new OrtToneModel(reference, cfg, device, { reverse, 'forward-guided': guided, 'forward-blind': blind });
+      // The grid graphs work on 64x64 thumbnails: one thread does them in well under a millisecond.
+      const make = (k: GridKind) => createSession(graphs[k], device, opts.threads ?? 1);
+      const [reverse, guided, blind] = await Promise.all([make('reverse-grid'), make('forward-guided-grid'), make('forward-blind-grid')]);
+      return new OrtToneModel(reference, cfg, device, { 'reverse-grid': reverse, 'forward-guided-grid': guided, 'forward-blind-grid': blind });
     } catch (err) {
       reference.dispose();
       throw err;
@@ -130,21 +116,22 @@ export class OrtToneModel implements ToneModel {
     if (reused) return reused;
     const { thumb: t, knots: k } = this.#cfg;
     const px = width * height;
-    const frames = new Float32Array(n * px * 3);
+    const g = t / 8;
     const thumb = new Float32Array(n * t * t * 3);
     const inc = new Float32Array(n * k);
     const peak = new Float32Array(n);
-    const out = new Float32Array(n * px * 3);
+    const base = new Float32Array(n * BASE_CELLS * BASE_CELLS);
+    const gains = new Float32Array(n * 2 * g * g);
     return {
-      key, frames, thumb, inc, peak, out,
-      feeds: {
-        frame: new ort.Tensor('float32', frames, [n, height, width, 3]),
+      key, thumb, inc, peak, base, gains,
+      planes: Array.from({ length: n }, () => ({ r: new Float32Array(px), g: new Float32Array(px), b: new Float32Array(px) })),
+      tensors: {
         thumb: new ort.Tensor('float32', thumb, [n, t, t, 3]),
         inc: new ort.Tensor('float32', inc, [n, k]),
         peakPq: new ort.Tensor('float32', peak, [n]),
-        out: new ort.Tensor('float32', out, [n, height, width, 3]),
+        base: new ort.Tensor('float32', base, [n, 1, BASE_CELLS, BASE_CELLS]),
+        gains: new ort.Tensor('float32', gains, [n, 2, g, g]),
       },
-      planes: { r: new Float32Array(px), g: new Float32Array(px), b: new Float32Array(px) },
     };
   }
 
@@ -166,13 +153,17 @@ export class OrtToneModel implements ToneModel {
     }
   }
 
-  /** Fill frame i's slots: interleaved R'G'B', its thumbnail, the mastering peak. */
-  #stage(s: Scratch, i: number, planes: RgbPlanes, width: number, height: number, info: HdrSourceInfo): void {
-    const t = this.#cfg.thumb;
-    const at = i * width * height * 3;
-    interleaveAt(planes, s.frames, at);
-    s.thumb.set(areaThumbnail(s.frames.subarray(at, at + width * height * 3), width, height, t), i * t * t * 3);
-    s.peak[i] = pqEncode(info.masteringPeak);
+  /** Frame i's grids out of the batch's buffers, with its curve. */
+  #lowRes(s: Scratch, i: number, inc: ArrayLike<number>): LowResOutputs {
+    const g = this.#cfg.thumb / 8;
+    const cells = BASE_CELLS * BASE_CELLS;
+    return {
+      base: s.base.subarray(i * cells, (i + 1) * cells),
+      baseCells: BASE_CELLS,
+      gains: s.gains.subarray(i * 2 * g * g, (i + 1) * 2 * g * g),
+      gainCells: g,
+      inc,
+    };
   }
 
   analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[] {
@@ -181,24 +172,25 @@ export class OrtToneModel implements ToneModel {
 
   async reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]> {
     const { width, height } = source;
+    const { thumb: t, knots: k } = this.#cfg;
     const conv = this.#converters(width, height);
     const s = this.#acquire(frames.length, width, height);
     try {
+      const peakPq = pqEncode(source.masteringPeak);
       frames.forEach((frame, i) => {
-        const p = conv.hdr.toRgb(frame.planes as Uint16Array[], s.planes);
-        if (source.transfer === 'hlg') {
-          hlgDecodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, source.masteringPeak);
-          for (const c of [p.r, p.g, p.b]) pqEncodePlane(c, c);
-        }
-        this.#stage(s, i, p, width, height, source);
-        s.inc.set(sideInfo[i]!, i * this.#cfg.knots);
+        const p = hdrPlanes({ hdrConv: conv.hdr, planes: s.planes[i]! }, frame, source);
+        s.thumb.set(areaThumbnailPlanes(p, width, height, t), i * t * t * 3);
+        s.inc.set(sideInfo[i]!, i * k);
+        s.peak[i] = peakPq;
       });
-      const f = s.feeds;
-      await this.#sessions.reverse.run({ hdr: f.frame, thumb: f.thumb, inc: f.inc, peakPq: f.peakPq }, { sdr: f.out });
+      const f = s.tensors;
+      await this.#sessions['reverse-grid'].run({ thumb: f.thumb, inc: f.inc, peakPq: f.peakPq }, { base: f.base, gains: f.gains });
       const px = width * height;
       return frames.map((_, i) => {
+        const p = s.planes[i]!;
+        reverseFullRes(p, width, height, this.#lowRes(s, i, sideInfo[i]!), peakPq);
         const out = this.#outputBuffer((px * 3) / 2);
-        conv.sdr.fromRgb(deinterleaveAt(s.out, i * px * 3, s.planes), [out.subarray(0, px), out.subarray(px, (px * 5) / 4), out.subarray((px * 5) / 4)]);
+        conv.sdr.fromRgb(p, [out.subarray(0, px), out.subarray(px, (px * 5) / 4), out.subarray((px * 5) / 4)]);
         return out;
       });
     } finally {
@@ -211,7 +203,7 @@ export class OrtToneModel implements ToneModel {
     const guided = frames.flatMap((_, i) => (sideInfo[i] ? [i] : []));
     const blind = frames.flatMap((_, i) => (sideInfo[i] ? [] : [i]));
     const result: Uint8Array[] = new Array<Uint8Array>(frames.length);
-    for (const [idx, kind] of [[guided, 'forward-guided'], [blind, 'forward-blind']] as const) {
+    for (const [idx, kind] of [[guided, 'forward-guided-grid'], [blind, 'forward-blind-grid']] as const) {
       if (idx.length === 0) continue;
       const outs = await this.#forwardGroup(idx.map((i) => frames[i]!), idx.map((i) => sideInfo[i] ?? null), target, kind);
       idx.forEach((i, j) => (result[i] = outs[j]!));
@@ -219,22 +211,25 @@ export class OrtToneModel implements ToneModel {
     return result;
   }
 
-  async #forwardGroup(frames: ModelFrame[], side: (SideInfo | null)[], target: HdrSourceInfo, kind: 'forward-guided' | 'forward-blind'): Promise<Uint8Array[]> {
+  async #forwardGroup(frames: ModelFrame[], side: (SideInfo | null)[], target: HdrSourceInfo, kind: 'forward-guided-grid' | 'forward-blind-grid'): Promise<Uint8Array[]> {
     const { width, height } = target;
+    const { thumb: t, knots: k } = this.#cfg;
     const conv = this.#converters(width, height);
     const s = this.#acquire(frames.length, width, height);
     try {
       frames.forEach((frame, i) => {
-        this.#stage(s, i, conv.sdr.toRgb(frame.planes as Uint8Array[], s.planes), width, height, target);
-        if (side[i]) s.inc.set(side[i], i * this.#cfg.knots);
+        const p = conv.sdr.toRgb(frame.planes as Uint8Array[], s.planes[i]!);
+        s.thumb.set(areaThumbnailPlanes(p, width, height, t), i * t * t * 3);
+        if (side[i]) s.inc.set(side[i], i * k);
       });
-      const f = s.feeds;
-      const feeds: Record<string, ort.Tensor> = { sdr: f.frame, thumb: f.thumb, peakPq: f.peakPq };
-      if (kind === 'forward-guided') feeds['inc'] = f.inc;
-      await this.#sessions[kind].run(feeds, { hdr: f.out });
+      const f = s.tensors;
+      if (kind === 'forward-guided-grid') await this.#sessions[kind].run({ thumb: f.thumb, inc: f.inc }, { base: f.base, gains: f.gains });
+      else await this.#sessions[kind].run({ thumb: f.thumb }, { base: f.base, gains: f.gains, inc: f.inc });
       const px = width * height;
+      const peakPq = pqEncode(target.masteringPeak);
       return frames.map((_, i) => {
-        const p = deinterleaveAt(s.out, i * px * 3, s.planes);
+        const p = s.planes[i]!;
+        forwardFullRes(p, width, height, this.#lowRes(s, i, s.inc.subarray(i * k, (i + 1) * k)), kind === 'forward-guided-grid', peakPq);
         if (target.transfer === 'hlg') {
           for (const c of [p.r, p.g, p.b]) pqDecodePlane(c, c);
           hlgEncodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, target.masteringPeak);

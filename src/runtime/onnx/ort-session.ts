@@ -41,12 +41,17 @@ export function resolveDevice(opts: SessionOptions): OrtDevice {
   return 'cpu';
 }
 
-/** A session on an already-resolved device. @example await createSession(bytes, 'cpu') */
+/**
+ * A session on an already-resolved device. Its threads do not spin-wait between runs: ORT's
+ * default keeps idle pool threads busy for a while after each run, which here took a core from
+ * the JS full-resolution pass and from ffmpeg. @example await createSession(bytes, 'cpu')
+ */
 export async function createSession(bytes: Uint8Array, device: OrtDevice, threads = availableParallelism()): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, {
     executionProviders: PROVIDERS[device],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }

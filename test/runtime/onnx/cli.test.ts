@@ -10,15 +10,15 @@ const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
 describe('duhdr export', () => {
-  it('writes the four graphs and a manifest naming the model and its weights', async () => {
+  it('writes every graph and a manifest naming the model and its weights', async () => {
     const out = join(dir, 'onnx');
     const r = await runCli(['export', '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^dual-v1 \(weights [0-9a-f]{12}…\) -> .*: reverse-curve\.onnx, reverse\.onnx, forward-guided\.onnx, forward-blind\.onnx, manifest\.json\n$/);
+    expect(r.stdout).toMatch(/^dual-v1 \(weights [0-9a-f]{12}…\) -> .*: reverse-curve\.onnx, reverse\.onnx, forward-guided\.onnx, forward-blind\.onnx, reverse-grid\.onnx, forward-guided-grid\.onnx, forward-blind-grid\.onnx, manifest\.json\n$/);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { id: string; contentHash: string; opset: number };
     expect(manifest).toMatchObject({ id: 'dual-v1', opset: 17 });
-    for (const f of ['reverse-curve', 'reverse', 'forward-guided', 'forward-blind']) expect(existsSync(join(out, `${f}.onnx`))).toBe(true);
+    for (const f of ['reverse-curve', 'reverse', 'forward-guided', 'forward-blind', 'reverse-grid', 'forward-guided-grid', 'forward-blind-grid']) expect(existsSync(join(out, `${f}.onnx`))).toBe(true);
   });
 
   it('a missing model folder is one line naming the file, exit 1', async () => {

@@ -112,14 +112,15 @@ describe('OrtToneModel (dual-v1 on ONNX Runtime)', () => {
 describe('exported ONNX model folders', () => {
   const out = join(dir, 'dual-v1-onnx');
 
-  it('export writes four graphs and a manifest; loading from it gives the same frames', async () => {
+  it('export writes every graph and a manifest; loading from it gives the same frames', async () => {
     await initBackend('auto');
     const model = await loadModel(join(MODELS_DIR, 'dual-v1'));
     const manifest = await exportOnnx(model, out);
     expect(manifest.id).toBe('dual-v1');
     expect(manifest.contentHash).toBe(model.contentHash);
     expect(manifest.opset).toBe(17);
-    expect(Object.keys(manifest.graphs).sort()).toEqual(['forward-blind', 'forward-guided', 'reverse', 'reverse-curve']);
+    expect(Object.keys(manifest.graphs).sort()).toEqual(['forward-blind', 'forward-blind-grid', 'forward-guided', 'forward-guided-grid', 'reverse', 'reverse-curve', 'reverse-grid']);
+    expect(manifest.graphs['forward-blind-grid']!.outputs.map((o) => o.name)).toEqual(['base', 'gains', 'inc']);
     expect(manifest.graphs['reverse']!.inputs.map((i) => i.name)).toEqual(['hdr', 'thumb', 'inc', 'peakPq']);
     expect(manifest.graphs['reverse']!.inputs[0]!.shape).toEqual(['N', 'H', 'W', 3]);
     for (const v of Object.values(model.params)) v.dispose();

@@ -1,6 +1,7 @@
 // ONNX Runtime runs the exported graphs; TF.js runs src/model/dual-camera.ts. Both on the same
 // inputs must agree within 1e-4 (max abs, float) for every graph, size and batch size, with the
 // trained weights and with seeded random weights (so the test does not depend on training).
+// The `-grid` rows are the ORT engine as it runs: grid graph + fused JS full-resolution pass.
 
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +12,8 @@ import {
   DEFAULT_CONFIG, forward, initBackend, initParams, loadModel, reverse, reverseCurve, type DualCameraConfig, type Params,
 } from '../../../src/model/index.js';
 import { MODELS_DIR, areaThumbnail } from '../../../src/runtime/index.js';
-import { buildGraph, createSession, paramValuesOf, type GraphKind } from '../../../src/runtime/onnx/index.js';
+import { forwardFullRes, reverseFullRes } from '../../../src/runtime/learned/full-res.js';
+import { BASE_CELLS, GRAPH_KINDS, buildGraph, createSession, paramValuesOf, type GraphKind } from '../../../src/runtime/onnx/index.js';
 import { decodeAll } from '../../helpers/frames.js';
 import { sample } from '../../helpers/media.js';
 
@@ -43,6 +45,18 @@ function expectParity(d: Diff, label: string): void {
   expect(d.max, `${label}: max abs`).toBeLessThan(1e-3);
 }
 
+/**
+ * The engine's split (grid graph + fused JS pass in float64 with tables) on random R'G'B': the
+ * same gamut-fit pixels differ more, since the JS pass does not round like TF.js's float32 at
+ * all (the smallest channel there is a near-cancellation, 1 + k·(q − 1) with k·(q − 1) ≈ −1).
+ * Measured: up to ~0.1 % of values above TOL and a max of 6.3e-3 (1.6 8-bit codes). Criterion:
+ * under 0.5 % above TOL, none above 1e-2. Real frames are held to TOL everywhere (below).
+ */
+function expectSplitParity(d: Diff, label: string): void {
+  expect(d.over / d.size, `${label}: max abs ${d.max}, ${d.over} of ${d.size} values above ${TOL}`).toBeLessThan(5e-3);
+  expect(d.max, `${label}: max abs`).toBeLessThan(1e-2);
+}
+
 const report: string[] = [];
 
 /** Deterministic uniform values in [lo, hi). */
@@ -70,8 +84,7 @@ const sets: Sets[] = [];
 
 async function makeSet(name: string, cfg: DualCameraConfig, params: Params): Promise<Sets> {
   const pv = paramValuesOf(params);
-  const kinds: GraphKind[] = ['reverse-curve', 'reverse', 'forward-guided', 'forward-blind'];
-  const sessions = Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, await createSession(buildGraph(k, cfg, pv), 'cpu')]))) as Sets['sessions'];
+  const sessions = Object.fromEntries(await Promise.all(GRAPH_KINDS.map(async (k) => [k, await createSession(buildGraph(k, cfg, pv), 'cpu')]))) as Sets['sessions'];
   return { name, cfg, params, sessions };
 }
 
@@ -95,6 +108,38 @@ afterAll(async () => {
 
 type Case = { n: number; h: number; w: number; frames: Float32Array; thumbs: Float32Array; peak: Float32Array };
 
+type Grids = { base: Float32Array; gains: Float32Array; inc: Float32Array };
+
+/**
+ * The ORT engine's split: a `-grid` graph on the batch, then the fused JS full-resolution pass
+ * per frame (planes in and out); returns interleaved frames like the whole graphs.
+ */
+function splitRun(set: Sets, n: number, h: number, w: number, frames: Float32Array, grids: Grids, run: (p: { r: Float32Array; g: Float32Array; b: Float32Array }, i: number, g: { base: Float32Array; baseCells: number; gains: Float32Array; gainCells: number; inc: Float32Array }) => void): Float32Array {
+  const px = h * w;
+  const gc = set.cfg.thumb / 8;
+  const k = set.cfg.knots;
+  const out = new Float32Array(frames.length);
+  for (let i = 0; i < n; i++) {
+    const p = { r: new Float32Array(px), g: new Float32Array(px), b: new Float32Array(px) };
+    for (let j = 0; j < px; j++) {
+      p.r[j] = frames[3 * (i * px + j)]!;
+      p.g[j] = frames[3 * (i * px + j) + 1]!;
+      p.b[j] = frames[3 * (i * px + j) + 2]!;
+    }
+    run(p, i, {
+      base: grids.base.subarray(i * BASE_CELLS * BASE_CELLS, (i + 1) * BASE_CELLS * BASE_CELLS), baseCells: BASE_CELLS,
+      gains: grids.gains.subarray(i * 2 * gc * gc, (i + 1) * 2 * gc * gc), gainCells: gc,
+      inc: grids.inc.subarray(i * k, (i + 1) * k),
+    });
+    for (let j = 0; j < px; j++) {
+      out[3 * (i * px + j)] = p.r[j]!;
+      out[3 * (i * px + j) + 1] = p.g[j]!;
+      out[3 * (i * px + j) + 2] = p.b[j]!;
+    }
+  }
+  return out;
+}
+
 /** Run every graph in ORT and TF.js on one case; returns the max abs difference per graph. */
 async function compare(set: Sets, c: Case, sdrFrames = c.frames): Promise<Record<GraphKind, Diff>> {
   const { n, h, w } = c;
@@ -112,20 +157,34 @@ async function compare(set: Sets, c: Case, sdrFrames = c.frames): Promise<Record
   const run = async (kind: GraphKind, feeds: Record<string, ort.Tensor>) => (Object.values(await set.sessions[kind].run(feeds))[0]!.data as Float32Array);
   const incOrt = await run('reverse-curve', { thumb: T(c.thumbs, [n, t, t, 3]), peakPq: T(c.peak, [n]) });
   const tfRun = (x: Float32Array, f: (x4: tf.Tensor4D) => tf.Tensor): Float32Array => tf.tidy(() => f(frame4(x)).dataSync() as Float32Array);
+  const grids = async (kind: GraphKind, feeds: Record<string, ort.Tensor>): Promise<Grids> => {
+    const o = await set.sessions[kind].run(feeds);
+    return { base: o['base']!.data as Float32Array, gains: o['gains']!.data as Float32Array, inc: (o['inc']?.data as Float32Array | undefined) ?? inc };
+  };
+  const tfReverse = tfRun(c.frames, (x) => reverse(set.params, x, thumb4, incT, peak1));
+  const tfGuided = tfRun(sdrFrames, (x) => forward(set.params, x, sdrThumb4, incT, peak1));
+  const tfBlind = tfRun(sdrFrames, (x) => forward(set.params, x, sdrThumb4, null, peak1));
+  const revGrids = await grids('reverse-grid', { thumb: T(c.thumbs, [n, t, t, 3]), inc: T(inc, [n, k]), peakPq: T(c.peak, [n]) });
+  const fwdGrids = await grids('forward-guided-grid', { thumb: T(sdrThumbs, [n, t, t, 3]), inc: T(inc, [n, k]) });
+  const blindGrids = await grids('forward-blind-grid', { thumb: T(sdrThumbs, [n, t, t, 3]) });
   const out: Record<GraphKind, Diff> = {
     'reverse-curve': diff(incOrt, inc),
     reverse: diff(
       await run('reverse', { hdr: T(c.frames, [n, h, w, 3]), thumb: T(c.thumbs, [n, t, t, 3]), inc: T(inc, [n, k]), peakPq: T(c.peak, [n]) }),
-      tfRun(c.frames, (x) => reverse(set.params, x, thumb4, incT, peak1)),
+      tfReverse,
     ),
     'forward-guided': diff(
       await run('forward-guided', { sdr: T(sdrFrames, [n, h, w, 3]), thumb: T(sdrThumbs, [n, t, t, 3]), inc: T(inc, [n, k]), peakPq: T(c.peak, [n]) }),
-      tfRun(sdrFrames, (x) => forward(set.params, x, sdrThumb4, incT, peak1)),
+      tfGuided,
     ),
     'forward-blind': diff(
       await run('forward-blind', { sdr: T(sdrFrames, [n, h, w, 3]), thumb: T(sdrThumbs, [n, t, t, 3]), peakPq: T(c.peak, [n]) }),
-      tfRun(sdrFrames, (x) => forward(set.params, x, sdrThumb4, null, peak1)),
+      tfBlind,
     ),
+    // The engine's split: grid graph + fused JS pass, against the whole TF.js network.
+    'reverse-grid': diff(splitRun(set, n, h, w, c.frames, revGrids, (p, i, g) => reverseFullRes(p, w, h, g, c.peak[i]!)), tfReverse),
+    'forward-guided-grid': diff(splitRun(set, n, h, w, sdrFrames, fwdGrids, (p, i, g) => forwardFullRes(p, w, h, g, true, c.peak[i]!)), tfGuided),
+    'forward-blind-grid': diff(splitRun(set, n, h, w, sdrFrames, blindGrids, (p, i, g) => forwardFullRes(p, w, h, g, false, c.peak[i]!)), tfBlind),
   };
   tf.dispose([thumb4, peak1, sdrThumb4, incT]);
   return out;
@@ -146,7 +205,7 @@ describe('ONNX export: ORT equals TF.js within 1e-4', () => {
           const diffs = await compare(set, randomCase(n, h, w, set.cfg.thumb, 1000 * n + h));
           for (const [kind, d] of Object.entries(diffs)) {
             report.push(`random ${w}x${h} n=${n} ${set.name} ${kind}: max ${d.max.toExponential(2)}, ${d.over}/${d.size} > ${TOL}`);
-            expectParity(d, `${set.name} ${kind}`);
+            (kind.endsWith('-grid') ? expectSplitParity : expectParity)(d, `${set.name} ${kind}`);
           }
         }
       });

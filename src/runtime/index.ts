@@ -1,7 +1,7 @@
 // src/runtime: tone models behind one interface. The folder's only door.
 export * from './tone-model.js';
 export * from './classical/index.js';
-export { loadToneModel, toneModelIds, describeToneModels } from './models.js';
+export { ENGINES, loadToneModel, modelKey, toneModelIds, describeToneModels, type Engine } from './models.js';
 export { createModel, MODEL_TABLE } from './model-factory.js';
 export { OffThreadToneModel } from './off-thread-model.js';
 export { LearnedToneModel, MODELS_DIR, areaThumbnail, areaThumbnailPlanes, quantizeIncrements } from './learned/learned-model.js';

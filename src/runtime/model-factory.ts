@@ -15,7 +15,7 @@ export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; 
     create: () => new ClassicalToneModel(),
   },
   'dual-v1': {
-    describe: 'learned dual camera networks (models/dual-v1), TF.js engine: 16-knot curve per frame as side info, attention for local contrast and saturation',
+    describe: 'learned dual camera networks (models/dual-v1): 16-knot curve per frame as side info, attention for local contrast and saturation (this entry is the TF.js engine; dual-v1-ort the ONNX Runtime one)',
     cpuBound: true,
     create: () => LearnedToneModel.load('dual-v1'),
   },

@@ -35,6 +35,7 @@ export class OffThreadToneModel implements ToneModel {
   readonly sdrFormat: ToneModel['sdrFormat'];
   readonly preferredBatch: ToneModel['preferredBatch'];
   readonly #local: ToneModel;
+  readonly #key: string;
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
   /** Outputs the caller gave back, sent to the worker with the next request. */
@@ -42,7 +43,9 @@ export class OffThreadToneModel implements ToneModel {
   #nextJob = 0;
   #failure: Error | undefined;
 
-  constructor(local: ToneModel) {
+  /** `key`: the MODEL_TABLE entry the worker builds (an engine build such as `dual-v1-ort`; default the id). */
+  constructor(local: ToneModel, key = local.id) {
+    this.#key = key;
     this.#local = local;
     this.id = local.id;
     this.contentHash = local.contentHash;
@@ -92,7 +95,7 @@ export class OffThreadToneModel implements ToneModel {
     const data = frames.map((f) => transferable(f.data));
     const recycled = this.#recycled;
     this.#recycled = [];
-    const req: WorkerRequest = { job, op, model: this.id, frames: data, sideInfo: [...sideInfo], info, recycled };
+    const req: WorkerRequest = { job, op, model: this.#key, frames: data, sideInfo: [...sideInfo], info, recycled };
     return new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(job, { resolve, reject });
       this.#worker.postMessage(req, [...data, ...recycled].map((d) => d.buffer as ArrayBuffer));

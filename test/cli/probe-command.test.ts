@@ -54,5 +54,6 @@ describe('the command list', () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toMatch(/--engine <engine> +where learned models run: ort \(ONNX Runtime, default\) or tfjs/);
   });
 });

@@ -1,17 +1,18 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/index.js';
 import { probe } from '../../src/io/index.js';
 import { encode, parseManifest, readEmbeddedManifest, restore, upconvert } from '../../src/pipeline/index.js';
 import { MIN_INCREMENT } from '../../src/model/index.js';
-import { LearnedToneModel, loadToneModel } from '../../src/runtime/index.js';
+import { LearnedToneModel, OffThreadToneModel, loadToneModel, type Engine } from '../../src/runtime/index.js';
+import { OrtToneModel } from '../../src/runtime/onnx/index.js';
 import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 const clip = join(dir, 'city-16.mkv');
-const sdr = join(dir, 'sdr.mkv');
-const hdr = join(dir, 'hdr.mkv');
+const sdrOf = (engine: Engine) => join(dir, `sdr-${engine}.mkv`);
+const hdrOf = (engine: Engine) => join(dir, `hdr-${engine}.mkv`);
 
 beforeAll(async () => {
   // 16 frames at 320x180: the TF.js engine is the reference, not the fast path.
@@ -20,7 +21,12 @@ beforeAll(async () => {
     '-pix_fmt', 'yuv420p10le', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', clip]);
 }, 60_000);
 
-describe('the learned model dual-v1 in the pipeline (TF.js engine)', () => {
+describe.each(['ort', 'tfjs'] as const)('the learned model dual-v1 in the pipeline (engine %s)', (engine) => {
+  const sdr = sdrOf(engine);
+  const hdr = hdrOf(engine);
+  beforeEach(() => void (process.env['DUHDR_ENGINE'] = engine));
+  afterEach(() => void delete process.env['DUHDR_ENGINE']);
+
   it('encodes HDR10 to SDR with a 16-value curve per frame as side info, and restores HDR10 from it', async () => {
     const enc = await encode({ input: clip, output: sdr, model: 'dual-v1' });
     expect(enc.model.id).toBe('dual-v1');
@@ -57,12 +63,37 @@ describe('the learned model dual-v1 in the pipeline (TF.js engine)', () => {
     expect(e.pu21_psnr).toBeLessThan(FLOOR_PU21);
   }, 120_000);
 
-  it('loads by id through the model table, with a content hash of its weights', async () => {
+  it('loads by id through the model table on this engine, with a content hash of its weights', async () => {
     const model = await loadToneModel('dual-v1', { thread: 'main' });
-    expect(model).toBeInstanceOf(LearnedToneModel);
+    expect(model).toBeInstanceOf(engine === 'ort' ? OrtToneModel : LearnedToneModel);
     expect(model.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(model.sideInfoFields).toHaveLength(16);
     model.dispose();
+  });
+});
+
+describe('engines', () => {
+  it('write the same manifest (model, hash, side info), so either restores the other\'s files, to the same quality', async () => {
+    const a = parseManifest((await readEmbeddedManifest(sdrOf('ort')))!, sdrOf('ort'));
+    const b = parseManifest((await readEmbeddedManifest(sdrOf('tfjs')))!, sdrOf('tfjs'));
+    expect(a.model).toEqual(b.model);
+    expect(a.sideInfo.frames).toEqual(b.sideInfo.frames);
+    const ort = await evaluate(clip, hdrOf('ort'));
+    const tfjs = await evaluate(clip, hdrOf('tfjs'));
+    if (ort.mode !== 'hdr' || tfjs.mode !== 'hdr') throw new Error('expected HDR evaluations');
+    // Same networks: the round trips agree to a small fraction of a dB.
+    expect(Math.abs(ort.pu21_psnr - tfjs.pu21_psnr)).toBeLessThan(0.2);
+  });
+
+  it('the ORT build runs on a worker thread under the model\'s own id; an engine build is not a model id', async () => {
+    const model = await loadToneModel('dual-v1', { engine: 'ort' });
+    try {
+      expect(model).toBeInstanceOf(OffThreadToneModel);
+      expect(model.id).toBe('dual-v1');
+    } finally {
+      model.dispose();
+    }
+    await expect(loadToneModel('dual-v1-ort')).rejects.toThrow(/unknown model "dual-v1-ort"; available: classical-bt2390, dual-v1/);
   });
 });
 

@@ -4,14 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { BT2020_TO_BT709, BT709_TO_BT2020, type Mat3 } from '../color/index.js';
 
-// SMPTE ST 2084 constants.
-const M1 = 2610 / 16384;
-const M2 = (2523 / 4096) * 128;
-const C1 = 3424 / 4096;
-const C2 = (2413 / 4096) * 32;
-const C3 = (2392 / 4096) * 32;
-/** Keeps pow() of zero out of gradients (d/dx x^a is infinite at 0 for a < 1). */
-const TINY = 1e-10;
+/**
+ * SMPTE ST 2084 constants and the clamp floor, shared with the engines that mirror these ops
+ * (the ONNX export, the fused full-resolution pass). TINY keeps pow() of zero out of gradients
+ * (d/dx x^a is infinite at 0 for a < 1).
+ */
+export const PQ_CONSTANTS = { M1: 2610 / 16384, M2: (2523 / 4096) * 128, C1: 3424 / 4096, C2: (2413 / 4096) * 32, C3: (2392 / 4096) * 32, TINY: 1e-10 } as const;
+const { M1, M2, C1, C2, C3, TINY } = PQ_CONSTANTS;
 
 /** BT.709 luma weights of linear light (same primaries in and out). */
 export const BT709_LUMA: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];

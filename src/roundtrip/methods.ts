@@ -175,7 +175,9 @@ export const METHODS: readonly MethodSpec[] = [
   ffmpegTonemapMethod('hable'),
   ffmpegTonemapMethod('mobius'),
   toneModelMethod('classical-bt2390', 'classical'),
-  blindMethod('blind', 'classical', 'classical-bt2390'),
+  toneModelMethod('dual-v1'),
+  // Blind restore: the learned forward network without side info, on the learned SDR.
+  blindMethod('blind', 'dual-v1', 'dual-v1'),
 ];
 
 /** The anchors BD-rates are measured against. */

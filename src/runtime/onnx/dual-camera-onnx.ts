@@ -5,16 +5,11 @@
 // curves.ts or color-ops.ts must be mirrored here: the parity test fails otherwise.
 
 import { BT2020_TO_BT709, BT709_TO_BT2020, type Mat3 } from '../../color/index.js';
-import { BT709_LUMA, MIN_INCREMENT, type Direction, type DualCameraConfig, type Params } from '../../model/index.js';
+import { BT709_LUMA, MIN_INCREMENT, PQ_CONSTANTS, type Direction, type DualCameraConfig, type Params } from '../../model/index.js';
 import { GraphBuilder } from './onnx-graph.js';
 
 // Constants of src/model/color-ops.ts (SMPTE ST 2084) and dual-camera.ts.
-const M1 = 2610 / 16384;
-const M2 = (2523 / 4096) * 128;
-const C1 = 3424 / 4096;
-const C2 = (2413 / 4096) * 32;
-const C3 = (2392 / 4096) * 32;
-const TINY = 1e-10;
+const { M1, M2, C1, C2, C3, TINY } = PQ_CONSTANTS;
 const GAMMA = 2.4;
 const CELLS = 8;
 

@@ -6,9 +6,9 @@ import {
 import { describeToneModels } from '../runtime/index.js';
 import { OptionError } from '../io/index.js';
 import { progressReporter } from './progress-bar.js';
-import { runAction } from './run-action.js';
+import { engineOption, runAction } from './run-action.js';
 
-type JobFlags = { output: string; preset?: string; model?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
+type JobFlags = { output: string; preset?: string; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
 
 const int = (v: string): number => Number.parseInt(v, 10);
 
@@ -19,6 +19,7 @@ function withJobOptions(cmd: Command, presetHelp: string): Command {
     .option('--preset <name>', presetHelp)
     .option('--batch-size <n>', 'frames per model call (default: the model\'s choice)', int)
     .option('--concurrency <n>', 'model calls in flight at once (default: the model\'s choice)', int)
+    .addOption(engineOption())
     .option('--json', 'print progress and the final summary as JSON lines on stdout')
     .option('-v, --verbose', 'print ffmpeg command lines and their output');
 }

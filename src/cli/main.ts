@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { probe } from '../io/index.js';
 import { formatProbe } from './format-probe.js';
 import { runAction } from './run-action.js';
@@ -19,14 +19,6 @@ export function buildProgram(): Command {
   const program = new Command('duhdr')
     .description('Carry HDR video through an 8-bit SDR world and back.')
     .version(pkg.version)
-    .addOption(
-      new Option('--engine <engine>', 'where learned models run: ort (ONNX Runtime, default) or tfjs (the TF.js reference); also $DUHDR_ENGINE')
-        .choices(['ort', 'tfjs']),
-    )
-    .hook('preAction', (cmd) => {
-      const engine = (cmd.opts() as { engine?: string }).engine;
-      if (engine) process.env['DUHDR_ENGINE'] = engine;
-    })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { CanceledError, ManagedChild, MissingCapabilityError, isVerbose, lastMeaningfulLine, log } from '../io/index.js';
-import { runAction } from './run-action.js';
+import { engineOption, runAction } from './run-action.js';
 
 /** Players `duhdr play` can feed, in order of preference, with the arguments that make them read stdin. */
 const PLAYERS = {
@@ -52,6 +52,7 @@ export function playCommand(): Command {
     .argument('<input>', 'SDR file made by encode, or a .zip bundle made by pack')
     .addOption(new Option('--player <name>', 'player to use (default: mpv if on PATH, else ffplay)').choices(Object.keys(PLAYERS)))
     .option('--model <id>', 'refuse unless the file was made with this model')
+    .addOption(engineOption())
     .option('-v, --verbose', 'print the command lines and the restore\'s ffmpeg output')
     .addHelpText('after', `
 The restore streams HDR10 Matroska (PQ BT.2020, mastering display and MaxCLL) frame by frame
@@ -61,13 +62,13 @@ into the player; closing the player or Ctrl-C stops the restore. Same as:
 Examples:
   duhdr play city-sdr.mkv
   duhdr play city.zip --player ffplay`)
-    .action(async (input: string, flags: { player?: PlayerName; model?: string; verbose?: boolean }) => {
+    .action(async (input: string, flags: { player?: PlayerName; model?: string; engine?: string; verbose?: boolean }) => {
       await runAction(async ({ signal }) => {
         const player = findPlayer(flags.player);
         // The same duhdr, the same way it was started (node, its flags such as a TypeScript loader, the script).
         const restoreArgs = [
           ...process.execArgv, process.argv[1]!, 'restore', input, '-o', '-',
-          ...(flags.model ? ['--model', flags.model] : []), ...(isVerbose() ? ['--verbose'] : []),
+          ...(flags.model ? ['--model', flags.model] : []), ...(flags.engine ? ['--engine', flags.engine] : []), ...(isVerbose() ? ['--verbose'] : []),
         ];
         const restore = new ManagedChild(process.execPath, restoreArgs, { label: `restoring ${input}`, signal, stdio: ['ignore', 'pipe', 'pipe'] });
         log.command(restore.command);

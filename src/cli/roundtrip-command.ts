@@ -3,7 +3,7 @@ import { OptionError } from '../io/index.js';
 import { roundtripReport, type ReportJson } from '../report/index.js';
 import { DEFAULT_HDR_CRFS, DEFAULT_SDR_CRFS, METHODS } from '../roundtrip/index.js';
 import { progressReporter } from './progress-bar.js';
-import { runAction } from './run-action.js';
+import { engineOption, runAction } from './run-action.js';
 
 type Flags = {
   report?: string;
@@ -14,6 +14,7 @@ type Flags = {
   encoderPreset?: string;
   quick?: boolean;
   keepMedia?: boolean;
+  engine?: string;
   json?: boolean;
   verbose?: boolean;
 };
@@ -53,6 +54,7 @@ export function roundtripCommand(): Command {
     .option('--encoder-preset <name>', 'x264/x265 preset of every ladder encode (default medium)')
     .option('--quick', `fast and coarse: preset ${QUICK.preset}, CRFs ${QUICK.sdr.join(',')} (SDR) and ${QUICK.hdr.join(',')} (HDR)`)
     .option('--keep-media', 'keep every stream and restored file in DIR/media (report.json names them)')
+    .addOption(engineOption())
     .option('--json', 'print progress and the final report.json as JSON lines on stdout')
     .option('-v, --verbose', 'print ffmpeg command lines and their output')
     .addHelpText('after', `
@@ -61,7 +63,8 @@ Methods, each at every rung of its ladder on the same clip:
   ffmpeg-hable   ffmpeg zscale + tonemap=hable:desat=0 to SDR, restored by the exact inverse of the curve
   ffmpeg-mobius  the same with tonemap=mobius
   classical      duhdr encode/restore with the classical-bt2390 model (side info in the manifest, counted in the rate)
-  blind          duhdr upconvert of the classical SDR: restore without side info
+  dual-v1        the same with the learned dual camera networks
+  blind          duhdr upconvert of dual-v1's SDR: its forward network without side info
 Each restored HDR is stored losslessly and measured against the source as \`duhdr eval\` does
 (PU21-PSNR/SSIM, ΔE_ITP, PQ-PSNR, µ-PSNR, flicker); each SDR with TMQI and colourfulness.
 Bitrates count the video packets plus side info. BD-rates against hdr10-direct and classical.

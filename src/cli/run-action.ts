@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { DuhdrError, CanceledError, FfmpegError, isVerbose, setVerbose } from '../io/index.js';
 
 export type ActionContext = { signal: AbortSignal };
@@ -10,8 +11,10 @@ export const EXIT = { failure: 1, usage: 2, interrupted: 130 } as const;
  * stopped, temp files removed) and exits 130/143; a DuhdrError prints one line and exits non-zero;
  * anything else is a bug and prints its stack.
  */
-export async function runAction(body: (ctx: ActionContext) => Promise<void>, options: { verbose?: boolean }): Promise<void> {
+export async function runAction(body: (ctx: ActionContext) => Promise<void>, options: { verbose?: boolean; engine?: string }): Promise<void> {
   if (options.verbose) setVerbose(true);
+  // The engine reaches the model loader (src/runtime/models.ts) the same way $DUHDR_ENGINE does.
+  if (options.engine) process.env['DUHDR_ENGINE'] = options.engine;
   const controller = new AbortController();
   let exitCode: number = EXIT.interrupted;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -57,4 +60,10 @@ export function reportError(err: unknown, interruptedCode: number = EXIT.interru
   }
   process.stderr.write(`duhdr: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.failure;
+}
+
+/** `--engine` of the commands that run tone models; runAction applies it. */
+export function engineOption(): Option {
+  return new Option('--engine <engine>', 'where a learned model runs: ort (ONNX Runtime, default) or tfjs (the TF.js reference); default $DUHDR_ENGINE, else ort')
+    .choices(['ort', 'tfjs']);
 }

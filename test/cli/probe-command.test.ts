@@ -54,6 +54,10 @@ describe('the command list', () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toMatch(/--engine <engine> +where learned models run: ort \(ONNX Runtime, default\) or tfjs/);
+    // The commands that run models choose the engine.
+    for (const c of ['encode', 'restore', 'upconvert', 'play', 'roundtrip']) {
+      const h = await runCli([c, '--help']);
+      expect(h.stdout.replace(/\s+/g, ' '), c).toContain('--engine <engine> where a learned model runs: ort (ONNX Runtime, default) or tfjs');
+    }
   });
 });

@@ -4,9 +4,10 @@ import { toneModelIds } from '../../src/runtime/index.js';
 import { METHODS, bdRates, methodById, resolveMethods, type MethodResult } from '../../src/roundtrip/index.js';
 
 describe('round-trip methods are data', () => {
-  it('the default list: HDR10 direct, ffmpeg hable and mobius, classical, blind', () => {
-    expect(METHODS.map((m) => m.id)).toEqual(['hdr10-direct', 'ffmpeg-hable', 'ffmpeg-mobius', 'classical', 'blind']);
-    expect(METHODS.map((m) => m.kind)).toEqual(['hdr', 'sdr', 'sdr', 'sdr', 'sdr']);
+  it('the default list: HDR10 direct, ffmpeg hable and mobius, classical, the learned pair, its blind restore', () => {
+    expect(METHODS.map((m) => m.id)).toEqual(['hdr10-direct', 'ffmpeg-hable', 'ffmpeg-mobius', 'classical', 'dual-v1', 'blind']);
+    expect(METHODS.map((m) => m.kind)).toEqual(['hdr', 'sdr', 'sdr', 'sdr', 'sdr', 'sdr']);
+    expect(METHODS.find((m) => m.id === 'blind')!.uses).toEqual(['dual-v1']);
   });
 
   it('any tone model id of src/runtime is a method, and blind:<id> its blind restore', () => {
@@ -16,8 +17,8 @@ describe('round-trip methods are data', () => {
   });
 
   it('a method that reuses another\'s stream pulls it in first', () => {
-    expect(resolveMethods(['blind']).map((m) => m.id)).toEqual(['classical', 'blind']);
-    expect(resolveMethods(['classical', 'blind', 'classical']).map((m) => m.id)).toEqual(['classical', 'blind']);
+    expect(resolveMethods(['blind']).map((m) => m.id)).toEqual(['dual-v1', 'blind']);
+    expect(resolveMethods(['dual-v1', 'blind', 'dual-v1']).map((m) => m.id)).toEqual(['dual-v1', 'blind']);
   });
 
   it('an unknown id is an OptionError listing the methods', () => {

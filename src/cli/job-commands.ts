@@ -32,8 +32,12 @@ function summary(verb: string, r: JobResult | ImageJobResult): string {
   }
   const slowest = Object.entries(s).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   const where = r.output === '-' ? 'to stdout' : r.output;
+  const a = r.adapt;
+  const adapt = !a ? '' : a.shipped
+    ? `; adapted forward network shipped (${(a.bytes / 1e3).toFixed(0)} kB, ${a.steps} steps in ${a.seconds.toFixed(0)} s, held-out PU21-PSNR ${a.heldOutBefore.toFixed(2)} -> ${a.heldOutAfter.toFixed(2)} dB)`
+    : `; adaptation did not beat the base model on held-out frames (${a.heldOutBefore.toFixed(2)} -> ${a.heldOutAfter.toFixed(2)} dB), none shipped`;
   return `${verb} ${where}: ${r.frames} frames in ${r.seconds.toFixed(1)} s (${r.fps.toFixed(1)} fps, slowest stage: ${slowest}), ` +
-    `${r.bytes ? `${(r.bytes / 1e6).toFixed(2)} MB` : 'streamed'}${r.bitrate ? `, ${(r.bitrate / 1e6).toFixed(2)} Mb/s` : ''}, model ${r.model.id}`;
+    `${r.bytes ? `${(r.bytes / 1e6).toFixed(2)} MB` : 'streamed'}${r.bitrate ? `, ${(r.bitrate / 1e6).toFixed(2)} Mb/s` : ''}, model ${r.model.id}${adapt}`;
 }
 
 /** Run a job with progress on stderr (TTY) or JSON lines, and a one-line or JSON summary. */
@@ -69,9 +73,15 @@ export function encodeCommand(): Command {
     .option('--peak <nits>', 'images: mastering peak, light above is clipped (default 1000; PQ/HLG images: their own peak)', Number)
     .addOption(new Option('--format <ext>', 'images, folder in: the SDR type written (default jpg)').choices(['jpg', 'png']))
     .option('--ultrahdr', 'images, JPEG out: add an Ultra HDR gain map so gain-map viewers show the HDR')
+    .option('--adapt [seconds]', 'learned models, video: after encoding, tune the forward network on this clip for SECONDS (default 60) and ship it in the file', adaptSeconds)
     .addHelpText('after', `
 The output (.mkv: manifest as an attachment; .mp4: as a metadata tag) is ordinary SDR video;
 \`duhdr restore\` turns it back into HDR. Audio, subtitles and chapters are copied.
+
+--adapt: the encoder has the true HDR, so it fine-tunes the forward network on views of this
+clip (the coded SDR beside the source) and embeds the tuned network (~54 kB, float16) in the manifest;
+restore then uses it. Frames held out from the tuning check it: when it does not beat the base
+model on them, nothing is shipped and the summary says so.
 
 Still images: an HDR image becomes an SDR JPEG (manifest in XMP) or PNG (manifest in iTXt) by
 the output's extension; a folder becomes a folder of the same names (--format jpg|png), written
@@ -85,23 +95,34 @@ ${describeToneModels().map((d) => `  ${d}`).join('\n')}
 Examples:
   duhdr encode samples/city-pq.mkv -o city-sdr.mkv
   duhdr encode movie-hdr10.mkv -o movie.mp4 --preset x265-2mbps --json
+  duhdr encode samples/city-pq.mkv -o city.mkv --model dual-v1 --adapt 30   per-clip forward network
   duhdr encode samples/city-sun.exr -o city-sun.jpg               HDR photo -> SDR JPEG that restores
   duhdr encode shots/ -o shots-sdr/ --format png --exposure auto  every image of a folder
   duhdr encode samples/city-sun.exr -o city-sun.jpg --ultrahdr    + a gain map: HDR on Android/Chrome`)
-    .action(async (input: string, flags: JobFlags & { exposure?: number | 'auto'; peak?: number; format?: string; ultrahdr?: boolean }) => {
+    .action(async (input: string, flags: JobFlags & { exposure?: number | 'auto'; peak?: number; format?: string; ultrahdr?: boolean; adapt?: true | number }) => {
       if (await isImageJob(input)) {
-        return runJob(flags, 'encoded', (c) => encodeImages({
-          input, output: flags.output, ...c, ...batching(flags), ...(flags.model ? { model: flags.model } : {}),
-          ...(flags.exposure !== undefined ? { exposure: flags.exposure } : {}), ...(flags.peak !== undefined ? { peak: flags.peak } : {}),
-          ...(flags.format ? { format: flags.format } : {}), ...(flags.ultrahdr ? { ultraHdr: true } : {}),
-        }));
+        return runJob(flags, 'encoded', async (c) => {
+          if (flags.adapt !== undefined) throw new OptionError('--adapt tunes on a video clip\'s frames; it does not apply to images');
+          return encodeImages({
+            input, output: flags.output, ...c, ...batching(flags), ...(flags.model ? { model: flags.model } : {}),
+            ...(flags.exposure !== undefined ? { exposure: flags.exposure } : {}), ...(flags.peak !== undefined ? { peak: flags.peak } : {}),
+            ...(flags.format ? { format: flags.format } : {}), ...(flags.ultrahdr ? { ultraHdr: true } : {}),
+          });
+        });
       }
       await runJob(flags, 'encoded', (c) => encode({
         input, output: flags.output, ...c, ...batching(flags),
         ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
+        ...(flags.adapt !== undefined ? { adapt: flags.adapt === true ? {} : { seconds: flags.adapt } } : {}),
       }));
     });
   return cmd;
+}
+
+function adaptSeconds(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n <= 86_400)) throw new InvalidArgumentError(`expected seconds in (0, 86400], got ${v}`);
+  return n;
 }
 
 export function restoreCommand(): Command {
@@ -176,6 +197,7 @@ Examples:
     });
   return cmd;
 }
+
 
 export function packCommand(): Command {
   return new Command('pack')

@@ -11,13 +11,14 @@ function clock(seconds: number): string {
 /** One progress line: bar (when the total is known), frames, speed, ETA. Pure, for tests. */
 export function formatProgress(p: Progress, width = 24): string {
   const parts: string[] = [p.stage];
+  const unit = p.unit ?? 'frames';
   if (p.totalFrames) {
     const done = Math.min(width, Math.round((p.frames / p.totalFrames) * width));
-    parts.push(`[${'#'.repeat(done)}${'.'.repeat(width - done)}]`, `${p.frames}/${p.totalFrames} frames`);
+    parts.push(`[${'#'.repeat(done)}${'.'.repeat(width - done)}]`, `${p.frames}/${p.totalFrames} ${unit}`);
   } else {
-    parts.push(`${p.frames} frames`);
+    parts.push(`${p.frames} ${unit}`);
   }
-  parts.push(`${p.fps.toFixed(1)} fps`);
+  parts.push(unit === 'frames' ? `${p.fps.toFixed(1)} fps` : `${p.fps.toFixed(2)} ${unit}/s`);
   if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
   if (p.slowest) parts.push(`slowest: ${p.slowest}`);
   return parts.join('  ');

@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import { OptionError } from '../io/index.js';
 import { DEFAULT_CONFIG, initParams, networkFlops } from '../model/index.js';
-import { train, writeTrainingReport, type TrainEvent } from '../train/index.js';
+import { TRAIN_VARIANTS, train, writeTrainingReport, type TrainEvent, type TrainVariant } from '../train/index.js';
 import { runAction } from './run-action.js';
 
 type TrainCliOptions = {
   hdr: string[]; ldr: string[]; output: string; id: string; steps: string; batch: string; crop: string; lr: string; seed: string;
   validateEvery: string; checkpointEvery: string; resume?: boolean; timeBudget?: string; backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  json?: boolean; verbose?: boolean;
+  variant: TrainVariant; json?: boolean; verbose?: boolean;
 };
 
 function int(name: string, v: string, min: number): number {
@@ -68,6 +68,7 @@ export function trainCommand(): Command {
     .option('--resume', 'continue from OUTPUT/checkpoint (same --seed)')
     .option('--time-budget <seconds>', 'stop early after this much training time (the model is still written)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'))
+    .addOption(new Option('--variant <name>', 'ablation: train without one idea (bench/ablation.ts compares them)').choices([...TRAIN_VARIANTS]).default('full'))
     .option('--json', 'JSON lines of progress on stdout')
     .option('-v, --verbose', 'more detail')
     .addHelpText(
@@ -75,6 +76,9 @@ export function trainCommand(): Command {
       `
 Backends: 'auto' tries tfjs-node-gpu, tfjs-node (optional packages), then wasm (with duhdr's own
 Conv2D filter gradient), then the plain JS cpu backend. The chosen one is printed.
+
+Variants (--variant): full (dual training, attention, unpaired cycle); forward-only (F alone on
+paired data); no-attention (gains fixed at 1); no-cycle (no unpaired SDR term).
 
 Examples:
   duhdr train --hdr ../shared/data/hdr --ldr ../shared/data/ldr ../shared/data/video -o models/dual-v1
@@ -89,7 +93,7 @@ Examples:
           hdr: opts.hdr, ldr: opts.ldr, output: opts.output, id: opts.id,
           steps: int('steps', opts.steps, 1), batch: int('batch', opts.batch, 1), crop: [cw, ch], learningRate: num('lr', opts.lr),
           seed: int('seed', opts.seed, 0), validateEvery: int('validate-every', opts.validateEvery, 1), checkpointEvery: int('checkpoint-every', opts.checkpointEvery, 1),
-          resume: opts.resume ?? false, ...(opts.timeBudget ? { timeBudget: num('time-budget', opts.timeBudget) } : {}), backend: opts.backend,
+          resume: opts.resume ?? false, ...(opts.timeBudget ? { timeBudget: num('time-budget', opts.timeBudget) } : {}), backend: opts.backend, variant: opts.variant,
           signal, onEvent: printer(opts.json ?? false),
         });
         const probeParams = initParams(DEFAULT_CONFIG, 0);

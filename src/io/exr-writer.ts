@@ -30,6 +30,16 @@ export function floatToHalf(value: number): number {
   return sign | (rest > 0x1000 || (rest === 0x1000 && half & 1) ? half + 1 : half);
 }
 
+/** The float an IEEE half's bits stand for (exact). */
+export function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
 type Attr = [name: string, type: string, value: Buffer];
 
 function attr(name: string, type: string, value: Buffer): Attr {

@@ -11,5 +11,5 @@ export { FrameWriter, MANIFEST_ATTACHMENT_NAME, STDOUT, type FrameWriterOptions,
 export * from './encoder-args.js';
 export { TEMP_MARK, tempPathFor, checkWritableOutput, commitTemp, discardTemp } from './atomic-output.js';
 export { decodeExr, readExr, type LinearImage } from './exr.js';
-export { writeExr, floatToHalf } from './exr-writer.js';
+export { writeExr, floatToHalf, halfToFloat } from './exr-writer.js';
 export { BufferPool } from './buffer-pool.js';

@@ -140,3 +140,36 @@ export async function loadModel(dir: string, opts: { expectHash?: string; traina
   }
   return { id: json.id, config: json.config, params, contentHash, json };
 }
+
+/** The forward network's parameters in table order: what `encode --adapt` fine-tunes and ships. */
+export function forwardParameterShapes(config: DualCameraConfig): [string, number[]][] {
+  return parameterShapes(config).filter(([name]) => name.startsWith('forward/'));
+}
+
+/** F's weights as one float32 array, in table order. */
+export function packForward(config: DualCameraConfig, params: Params): Float32Array {
+  const parts = forwardParameterShapes(config).map(([name]) => params[name]!.dataSync() as Float32Array);
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Replace F's weights in `params` with `weights` (from packForward); throws when the size or a value is wrong. */
+export function assignForward(config: DualCameraConfig, params: Params, weights: Float32Array): void {
+  const shapes = forwardParameterShapes(config);
+  const count = shapes.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0);
+  if (weights.length !== count) throw new RangeError(`adapted forward weights hold ${weights.length} values; the model's forward network has ${count}`);
+  if (!weights.every(Number.isFinite)) throw new RangeError('adapted forward weights contain NaN or infinity');
+  let o = 0;
+  for (const [name, shape] of shapes) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t = tf.tensor(weights.subarray(o, o + size), shape);
+    params[name]!.assign(t);
+    t.dispose();
+    o += size;
+  }
+}

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BufferPool, FrameReader, FrameWriter, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
+  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
 } from '../io/index.js';
 import { loadToneModel, type SideInfo } from '../runtime/index.js';
+import { DEFAULT_ADAPT_SECONDS, adaptSummary, adaptToClip, checkAdaptable, type AdaptSummary } from './adapt.js';
 import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
 import { hdrSourceOf } from './hdr-source.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
@@ -25,6 +26,11 @@ export type EncodeOptions = {
   preset?: string;
   /** Tone model id (default: the default model). */
   model?: string;
+  /**
+   * Tune the forward network on this clip and ship it in the file (learned models only):
+   * `seconds` of training (default 60), optionally capped at `maxSteps`.
+   */
+  adapt?: { seconds?: number; maxSteps?: number };
   batchSize?: number;
   concurrency?: number;
   signal?: AbortSignal;
@@ -42,6 +48,8 @@ export type JobResult = {
   model: { id: string; hash: string };
   /** Seconds spent waiting on decode, model and encode: the largest is the bottleneck. */
   stages: StageTimes;
+  /** encode --adapt: what the tuning did (`shipped` false: it did not beat the base model on held-out frames, so none was shipped). */
+  adapt?: AdaptSummary;
 };
 
 /**
@@ -56,6 +64,11 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
   if (typeof input !== 'string' || typeof output !== 'string') throw new TypeError('options.input and options.output must be file paths');
   manifestCarrierFor(output);
   await checkWritableOutput(output, [input]);
+  const adaptSeconds = options.adapt ? (options.adapt.seconds ?? DEFAULT_ADAPT_SECONDS) : 0;
+  if (options.adapt) {
+    if (!(adaptSeconds > 0 && adaptSeconds <= 86_400)) throw new OptionError(`--adapt ${adaptSeconds}: expected seconds in (0, 86400]`);
+    checkAdaptable(options.model ?? DEFAULT_MODEL);
+  }
   const preset = await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr');
   const info = await probe(input, signal ? { signal } : {});
   const { video, source } = hdrSourceOf(info);
@@ -104,6 +117,12 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
       await writer.abort();
       throw err;
     }
+    const adapted = options.adapt
+      ? await adaptToClip({
+        modelId: model.id, source: input, sdr: intermediate, info, hdrSource: source, sideInfo, seconds: adaptSeconds,
+        ...(options.adapt.maxSteps !== undefined ? { maxSteps: options.adapt.maxSteps } : {}), signal, onProgress: options.onProgress,
+      })
+      : null;
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       version: MANIFEST_VERSION,
@@ -121,7 +140,7 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
         hdr10: video.hdr10,
       },
       sdr: { width: video.width, height: video.height, pixelFormat: 'yuv420p', codec: preset.encoder.codec },
-      model: { id: model.id, hash: model.contentHash },
+      model: { id: model.id, hash: model.contentHash, ...(adapted?.manifest ? { adaptedForward: adapted.manifest } : {}) },
       sideInfo: { fields: [...model.sideInfoFields], frames: sideInfo.map((s) => [...s]) },
     };
     // Matroska copies the source's fonts (never a manifest) before ours is attached.
@@ -139,6 +158,7 @@ export async function encode(options: EncodeOptions): Promise<JobResult> {
       bitrate: duration ? (size * 8) / duration : 0,
       model: { id: model.id, hash: model.contentHash },
       stages,
+      ...(adapted ? { adapt: adaptSummary(adapted) } : {}),
     };
   } finally {
     model.dispose();

@@ -9,6 +9,8 @@ export const MANIFEST_VERSION = 1;
 export const MANIFEST_MAX_BYTES = 16 * 1024 * 1024;
 const MAX_FRAMES = 10_000_000;
 const MAX_SIDE_FIELDS = 64;
+/** Adapted forward weights: the shipped F has ~20k parameters (~54 kB as float16 in base64); 4 MB leaves room for larger models. */
+const MAX_ADAPTED_BASE64 = 4 * 1024 * 1024;
 
 const chromaticity = z.strictObject({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 const masteringDisplay = z.strictObject({
@@ -44,6 +46,20 @@ export const manifestSchema = z
     model: z.strictObject({
       id: z.string().min(1).max(100).regex(/^[a-z0-9][a-z0-9.-]*$/),
       hash: z.string().regex(/^[0-9a-f]{64}$/),
+      /** `encode --adapt`: the forward network fine-tuned on this clip, replacing the model's F at restore. */
+      adaptedForward: z
+        .strictObject({
+          /** Float16 little-endian weights of F in the model's parameter-table order, base64. */
+          weights: z.string().max(MAX_ADAPTED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+          /** sha256 of the decoded weight bytes. */
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          steps: z.number().int().min(1),
+          seconds: z.number().min(0),
+          /** Guided-restore PU21-PSNR (dB) on frames held out from the tuning, before and after. */
+          heldOutBefore: z.number().finite(),
+          heldOutAfter: z.number().finite(),
+        })
+        .optional(),
     }),
     sideInfo: z.strictObject({
       fields: z.array(z.string().min(1).max(64).regex(/^[A-Za-z0-9_]+$/)).max(MAX_SIDE_FIELDS),

@@ -13,6 +13,8 @@ export type Progress = {
   eta: number | null;
   /** The stage that has cost the most waiting so far: where speed is lost. */
   slowest: 'decode' | 'model' | 'encode' | null;
+  /** What `frames` counts when it is not frames (encode --adapt counts training steps). */
+  unit?: 'steps';
 };
 
 export type ProgressListener = (p: Progress) => void;

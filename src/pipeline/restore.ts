@@ -6,6 +6,7 @@ import {
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
 import { P3_D65_DISPLAY } from '../scene/index.js';
+import { adaptedWeights } from './adapt.js';
 import { ExrSequenceWriter } from './exr-sequence.js';
 import { runFramePipeline, type FrameSink, type StageTimes } from './frame-pipeline.js';
 import { DEFAULT_MASTERING_PEAK, checkDimensions } from './hdr-source.js';
@@ -220,7 +221,9 @@ export async function restore(options: RestoreOptions): Promise<JobResult> {
     if (input.frameCount !== null && input.frameCount !== manifest.source.frameCount) {
       throw new InputError(file, `video has ${input.frameCount} frames but its manifest describes ${manifest.source.frameCount} — the file was cut or altered after encoding`);
     }
-    const model = await loadToneModel(manifest.model.id).catch((err: unknown) => {
+    const adapted = manifest.model.adaptedForward ? adaptedWeights(manifest.model.adaptedForward, file) : undefined;
+    const model = await loadToneModel(manifest.model.id, adapted ? { forwardWeights: adapted } : {}).catch((err: unknown) => {
+      if (err instanceof RangeError && adapted) throw new InputError(file, `its adapted forward network does not fit model ${manifest.model.id}: ${err.message}`);
       throw new ModelMismatchError(`${file}: was made with model ${manifest.model.id}, which this duhdr does not have`, { cause: err });
     });
     try {

@@ -1,36 +1,41 @@
 import { OptionError } from '../io/index.js';
 import { ClassicalToneModel } from './classical/classical-model.js';
-import { LearnedToneModel } from './learned/learned-model.js';
-import { OrtToneModel } from './onnx/ort-model.js';
 import type { ToneModel } from './tone-model.js';
 
 /**
  * Every model duhdr can run, by id, built in the calling thread. Learned models join this table
  * when they land. `cpuBound` models are run on a worker thread by default (see models.ts).
  */
-export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; create: () => ToneModel | Promise<ToneModel> }> = {
+/** What a model is built with beyond its id: a clip's adapted forward weights (`encode --adapt`). */
+export type ModelCreateOptions = { forwardWeights?: Float32Array };
+
+export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; create: (o: ModelCreateOptions) => ToneModel | Promise<ToneModel> }> = {
   'classical-bt2390': {
     describe: 'analytic pair: BT.2390 EETF on maxRGB with its exact inverse, per-frame peak as side info',
     cpuBound: true,
-    create: () => new ClassicalToneModel(),
+    create: (o) => {
+      if (o.forwardWeights) throw new OptionError('classical-bt2390 has no forward network to adapt');
+      return new ClassicalToneModel();
+    },
   },
   'dual-v1': {
     describe: 'learned dual camera networks (models/dual-v1): 16-knot curve per frame as side info, attention for local contrast and saturation (this entry is the TF.js engine; dual-v1-ort the ONNX Runtime one)',
     cpuBound: true,
-    create: () => LearnedToneModel.load('dual-v1'),
+    // Imported when first built: a worker running the classical model never loads TF.js or ORT.
+    create: async (o) => (await import('./learned/learned-model.js')).LearnedToneModel.load('dual-v1', undefined, o),
   },
   'dual-v1-ort': {
     describe: 'dual-v1 run by ONNX Runtime (CPU): low-resolution branches in ORT, batched, the per-pixel rest in one fused pass; side info identical to dual-v1',
     // The fused full-resolution pass and the Y'CbCr conversions are JS: a worker thread keeps
     // them off the thread that moves frames through ffmpeg's pipes.
     cpuBound: true,
-    create: () => OrtToneModel.load('dual-v1'),
+    create: async (o) => (await import('./onnx/ort-model.js')).OrtToneModel.load('dual-v1', o),
   },
 };
 
 /** Build a model in this thread. @example const m = await createModel('classical-bt2390') */
-export async function createModel(id: string): Promise<ToneModel> {
+export async function createModel(id: string, options: ModelCreateOptions = {}): Promise<ToneModel> {
   const entry = MODEL_TABLE[id];
   if (!entry) throw new OptionError(`unknown model "${id}"; available: ${Object.keys(MODEL_TABLE).join(', ')}`);
-  return entry.create();
+  return entry.create(options);
 }

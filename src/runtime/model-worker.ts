@@ -2,13 +2,15 @@
 // frames through ffmpeg's pipes (a 64 KiB pipe starves the encoder while JS computes).
 import { parentPort } from 'node:worker_threads';
 import { planeViews } from '../io/index.js';
-import { createModel } from './model-factory.js';
+import { createModel, type ModelCreateOptions } from './model-factory.js';
 import type { HdrSourceInfo, SideInfo, ToneModel } from './tone-model.js';
 
 export type WorkerRequest = {
   job: number;
   op: 'reverse' | 'forward';
   model: string;
+  /** How to build the model: on the first request only (the worker keeps one model). */
+  create?: ModelCreateOptions;
   frames: Uint8Array[];
   sideInfo: (SideInfo | null)[];
   info: HdrSourceInfo;
@@ -23,14 +25,13 @@ export type WorkerReply = {
   error?: { name: string; message: string; stack?: string };
 };
 
-const models = new Map<string, Promise<ToneModel>>();
+let building: Promise<ToneModel> | null = null;
 
 parentPort!.on('message', (req: WorkerRequest) => {
   void (async () => {
     try {
-      let loading = models.get(req.model);
-      if (!loading) models.set(req.model, (loading = createModel(req.model)));
-      const model = await loading;
+      building ??= createModel(req.model, req.create ?? {});
+      const model = await building;
       if (req.recycled.length) model.recycle?.(req.recycled);
       const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;
       const frames = req.frames.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));

@@ -1,5 +1,5 @@
 import { OptionError } from '../io/index.js';
-import { MODEL_TABLE, createModel } from './model-factory.js';
+import { MODEL_TABLE, createModel, type ModelCreateOptions } from './model-factory.js';
 import { OffThreadToneModel } from './off-thread-model.js';
 import type { ToneModel } from './tone-model.js';
 
@@ -36,12 +36,17 @@ export function describeToneModels(): string[] {
 /**
  * Load a tone model by id on an engine (default ONNX Runtime; `tfjs` or $DUHDR_ENGINE=tfjs for
  * the reference). CPU-bound models run on a worker thread unless `thread: 'main'`.
+ * `forwardWeights` replaces the forward network's weights (a clip's adapted F, from its manifest).
  * @example const model = await loadToneModel('dual-v1')
  */
-export async function loadToneModel(id: string, options: { thread?: 'worker' | 'main'; engine?: Engine } = {}): Promise<ToneModel> {
+export async function loadToneModel(
+  id: string,
+  options: { thread?: 'worker' | 'main'; engine?: Engine } & ModelCreateOptions = {},
+): Promise<ToneModel> {
   if (!MODEL_TABLE[id] || id.endsWith('-ort')) throw new OptionError(`unknown model "${id}"; available: ${toneModelIds().join(', ')}`);
   const key = modelKey(id, options.engine);
   const entry = MODEL_TABLE[key]!;
-  const local = await createModel(key);
-  return entry.cpuBound && options.thread !== 'main' ? new OffThreadToneModel(local, key) : local;
+  const create: ModelCreateOptions = options.forwardWeights ? { forwardWeights: options.forwardWeights } : {};
+  const local = await createModel(key, create);
+  return entry.cpuBound && options.thread !== 'main' ? new OffThreadToneModel(local, key, create) : local;
 }

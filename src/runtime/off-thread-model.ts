@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from './tone-model.js';
+import type { ModelCreateOptions } from './model-factory.js';
 import type { WorkerReply, WorkerRequest } from './model-worker.js';
 
 /**
@@ -36,6 +37,8 @@ export class OffThreadToneModel implements ToneModel {
   readonly preferredBatch: ToneModel['preferredBatch'];
   readonly #local: ToneModel;
   readonly #key: string;
+  /** Sent with the first request only: the worker builds its model once, from that request. */
+  #create: ModelCreateOptions | null;
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
   /** Outputs the caller gave back, sent to the worker with the next request. */
@@ -43,9 +46,10 @@ export class OffThreadToneModel implements ToneModel {
   #nextJob = 0;
   #failure: Error | undefined;
 
-  /** `key`: the MODEL_TABLE entry the worker builds (an engine build such as `dual-v1-ort`; default the id). */
-  constructor(local: ToneModel, key = local.id) {
+  /** `key`: the MODEL_TABLE entry the worker builds (an engine build such as `dual-v1-ort`; default the id), with `create`. */
+  constructor(local: ToneModel, key = local.id, create: ModelCreateOptions = {}) {
     this.#key = key;
+    this.#create = create;
     this.#local = local;
     this.id = local.id;
     this.contentHash = local.contentHash;
@@ -95,7 +99,8 @@ export class OffThreadToneModel implements ToneModel {
     const data = frames.map((f) => transferable(f.data));
     const recycled = this.#recycled;
     this.#recycled = [];
-    const req: WorkerRequest = { job, op, model: this.#key, frames: data, sideInfo: [...sideInfo], info, recycled };
+    const req: WorkerRequest = { job, op, model: this.#key, frames: data, sideInfo: [...sideInfo], info, recycled, ...(this.#create ? { create: this.#create } : {}) };
+    this.#create = null;
     return new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(job, { resolve, reject });
       this.#worker.postMessage(req, [...data, ...recycled].map((d) => d.buffer as ArrayBuffer));

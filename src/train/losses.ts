@@ -75,27 +75,41 @@ function highlightChromaError(sdrOut: tf.Tensor4D, hdr: tf.Tensor4D): tf.Scalar 
 export function dualLoss(params: Params, batch: TrainBatch, weights: LossWeights, thumbSize: number): LossTerms {
   const { hdr, sdr, peakPq, ldr, codecNoise } = batch;
   const n = hdr.shape[0];
-  const hdrThumb = thumbnail(hdr, thumbSize);
-  const inc = reverseCurve(params, hdrThumb, peakPq);
-  const sdrOut = reverse(params, hdr, hdrThumb, inc, peakPq);
+  const zero = (): tf.Scalar => tf.scalar(0);
+  // Terms with weight 0 (the ablation variants) are not built, so they cost no time. The order
+  // of the rest is the shipped model's: gradients accumulate in tape order, so reordering would
+  // change its weights in the last bits.
+  const withR = weights.reverse > 0 || weights.roundTrip > 0 || weights.naturalness > 0;
+  const hdrThumb = withR ? thumbnail(hdr, thumbSize) : null;
+  const inc = hdrThumb ? reverseCurve(params, hdrThumb, peakPq) : null;
+  const sdrOut = hdrThumb && inc ? reverse(params, hdr, hdrThumb, inc, peakPq) : null;
 
-  const reverseTerm = l1(sdrOut, sdr);
-  const forwardBlind = l1(forward(params, sdr, thumbnail(sdr, thumbSize), null, peakPq), hdr);
+  const reverseTerm = sdrOut ? l1(sdrOut, sdr) : zero();
+  const forwardBlind = weights.forwardBlind > 0 ? l1(forward(params, sdr, thumbnail(sdr, thumbSize), null, peakPq), hdr) : zero();
 
-  const coded = quantize8(sdrOut, codecNoise);
-  const roundTrip = l1(forward(params, coded, thumbnail(coded, thumbSize), inc, peakPq), hdr);
+  let roundTrip = zero();
+  if (sdrOut && inc) {
+    const coded = quantize8(sdrOut, codecNoise);
+    roundTrip = l1(forward(params, coded, thumbnail(coded, thumbSize), inc, peakPq), hdr);
+  }
 
-  const ldrPeak = tf.fill([n], PQ_1000) as tf.Tensor1D;
-  const lifted = forward(params, ldr, thumbnail(ldr, thumbSize), null, ldrPeak);
-  const liftedThumb = thumbnail(lifted, thumbSize);
-  const cycle = l1(reverse(params, lifted, liftedThumb, reverseCurve(params, liftedThumb, ldrPeak), ldrPeak), ldr);
+  let cycle = zero();
+  if (weights.cycle > 0) {
+    const ldrPeak = tf.fill([n], PQ_1000) as tf.Tensor1D;
+    const lifted = forward(params, ldr, thumbnail(ldr, thumbSize), null, ldrPeak);
+    const liftedThumb = thumbnail(lifted, thumbSize);
+    cycle = l1(reverse(params, lifted, liftedThumb, reverseCurve(params, liftedThumb, ldrPeak), ldrPeak), ldr);
+  }
 
-  const a = look(sdrOut);
-  const b = look(sdr);
-  const naturalness = tf.add(
-    tf.add(tf.mean(tf.square(tf.sub(a.contrast, b.contrast))), tf.mean(tf.square(tf.sub(a.saturation, b.saturation)))),
-    highlightChromaError(sdrOut, hdr),
-  ) as tf.Scalar;
+  let naturalness = zero();
+  if (sdrOut) {
+    const a = look(sdrOut);
+    const b = look(sdr);
+    naturalness = tf.add(
+      tf.add(tf.mean(tf.square(tf.sub(a.contrast, b.contrast))), tf.mean(tf.square(tf.sub(a.saturation, b.saturation)))),
+      highlightChromaError(sdrOut, hdr),
+    ) as tf.Scalar;
+  }
 
   const total = tf.addN([
     tf.mul(reverseTerm, weights.reverse),

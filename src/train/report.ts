@@ -1,6 +1,7 @@
 // The training report beside a trained model: loss curves and validation curves as SVG (Vega-Lite,
 // rendered in Node), the numbers as JSON, and a README that says how to reproduce the run.
 
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { linePlot, renderSvg } from '../report/index.js';
@@ -51,6 +52,8 @@ export async function writeTrainingReport(dir: string, r: TrainingReportInput): 
     `${JSON.stringify({ id: r.id, command: r.command, contentHash: r.contentHash, steps: r.steps, seconds: Math.round(r.seconds), backend: r.backend, facts: r.facts ?? {}, validation: r.validation, losses: smoothed(r.losses, every) }, null, 1)}\n`,
   );
   const facts = Object.entries(r.facts ?? {}).map(([k, v]) => `| ${k} | ${v} |`).join('\n');
+  // bench/ablation.ts writes ablation.md beside the model; a retrained report keeps pointing at it.
+  const ablation = existsSync(join(dir, 'ablation.md')) ? '\nAblation (each idea of the method removed in turn): [ablation.md](ablation.md)\n' : '';
   await writeFile(
     join(dir, 'README.md'),
     `# ${r.id}: training report
@@ -78,7 +81,7 @@ luminance in cd/m² against the HDR view.
 ![loss](loss.svg)
 
 ![validation](validation.svg)
-`,
+${ablation}`,
   );
 }
 

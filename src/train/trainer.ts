@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { pqDecode } from '../color/index.js';
-import { pu21Psnr } from '../eval/index.js';
+import { colourfulness, pu21Psnr, rmsContrast } from '../eval/index.js';
 import { CanceledError, DuhdrError, OptionError } from '../io/index.js';
 import {
   DEFAULT_CONFIG, forward, initBackend, initParams, loadModel, reverse, reverseCurve, saveModel, thumbnail,
@@ -14,6 +14,16 @@ import {
 } from '../model/index.js';
 import { HdrImageSet, LdrImageSet, createRng, type PairedSample, type RgbImage } from './data/index.js';
 import { DEFAULT_LOSS_WEIGHTS, dualLoss, quantize8, type LossWeights } from './losses.js';
+
+/**
+ * What a run trains (the ablation of issue #4; `full` is the shipped recipe):
+ * - `forward-only`: F alone on the paired blind loss; R stays at its initial identity curve.
+ * - `no-attention`: the attention heads stay at their initial zero output, so both gains are
+ *   exactly 1 everywhere (the same as removing the module).
+ * - `no-cycle`: no unpaired R(F(SDR)) ≈ SDR term, so real SDR footage is not used.
+ */
+export const TRAIN_VARIANTS = ['full', 'forward-only', 'no-attention', 'no-cycle'] as const;
+export type TrainVariant = (typeof TRAIN_VARIANTS)[number];
 
 export type TrainOptions = {
   /** HDR images/videos (files, folders, .zip). */
@@ -43,13 +53,19 @@ export type TrainOptions = {
   timeBudget?: number;
   backend?: BackendChoice;
   weights?: Partial<LossWeights>;
+  /** Ablation variant (default `full`). */
+  variant?: TrainVariant;
   config?: DualCameraConfig;
   signal?: AbortSignal;
   onEvent?: (e: TrainEvent) => void;
 };
 
 export type LossRecord = { step: number; total: number; reverse: number; forwardBlind: number; roundTrip: number; cycle: number; naturalness: number };
-export type ValidationRecord = { step: number; roundTripPu21Psnr: number; blindPu21Psnr: number; reverseL1: number };
+export type ValidationRecord = {
+  step: number; roundTripPu21Psnr: number; blindPu21Psnr: number; reverseL1: number;
+  /** R's SDR look on the validation views: mean Hasler–Süsstrunk colourfulness and RMS contrast of luminance. */
+  sdrColourfulness: number; sdrContrast: number;
+};
 
 export type TrainEvent =
   | { kind: 'backend'; backend: BackendName }
@@ -66,6 +82,8 @@ export type TrainResult = {
   losses: LossRecord[];
   validation: ValidationRecord[];
   backend: BackendName;
+  /** The camera SDR's look on the validation views (what R's look is compared with). */
+  cameraLook: { colourfulness: number; contrast: number };
 };
 
 const CHECKPOINT = 'checkpoint';
@@ -83,14 +101,57 @@ function resolve(o: TrainOptions): Resolved {
     steps: o.steps ?? 2000, batch: o.batch ?? 8, crop: o.crop ?? [128, 64], learningRate: o.learningRate ?? 2e-3,
     seed: o.seed ?? 1, validateEvery: o.validateEvery ?? 200, valFraction: o.valFraction ?? 0.15, valSamples: o.valSamples ?? VAL_SAMPLES,
     checkpointEvery: o.checkpointEvery ?? 100, resume: o.resume ?? false, timeBudget: o.timeBudget ?? Infinity,
-    backend: o.backend ?? 'auto', weights: { ...DEFAULT_LOSS_WEIGHTS, ...o.weights }, config: o.config ?? DEFAULT_CONFIG,
+    backend: o.backend ?? 'auto', variant: o.variant ?? 'full', weights: variantWeights(o.variant ?? 'full', { ...DEFAULT_LOSS_WEIGHTS, ...o.weights }),
+    config: o.config ?? DEFAULT_CONFIG,
   };
+  if (!TRAIN_VARIANTS.includes(r.variant)) throw new OptionError(`--variant ${r.variant}: expected one of ${TRAIN_VARIANTS.join(', ')}`);
   const t = r.config.thumb;
   if (r.crop[0] % t !== 0 || r.crop[1] % t !== 0) throw new OptionError(`--crop ${r.crop.join('x')}: both sides must be multiples of ${t}`);
   if (!(r.steps >= 1) || !(r.batch >= 1)) throw new OptionError('--steps and --batch must be at least 1');
   if (r.hdr.length === 0) throw new OptionError('no HDR training data given (--hdr)');
   if (r.ldr.length === 0) throw new OptionError('no SDR training data given (--ldr)');
   return r;
+}
+
+function variantWeights(variant: TrainVariant, w: LossWeights): LossWeights {
+  if (variant === 'forward-only') return { reverse: 0, forwardBlind: w.forwardBlind, roundTrip: 0, cycle: 0, naturalness: 0 };
+  if (variant === 'no-cycle') return { ...w, cycle: 0 };
+  return w;
+}
+
+/** The parameters a variant trains (the others keep their initial values). */
+function trainedParams(variant: TrainVariant, params: Params): tf.Variable[] {
+  const frozen = (name: string): boolean =>
+    (variant === 'forward-only' && name.startsWith('reverse/')) || (variant === 'no-attention' && name.includes('/att'));
+  return Object.entries(params).filter(([name]) => !frozen(name)).map(([, v]) => v);
+}
+
+/** Colourfulness (0–255 scale) and RMS luminance contrast of BT.709 gamma R'G'B' interleaved data. */
+function sdrLook(rgb: Float32Array): { colourfulness: number; contrast: number } {
+  const n = rgb.length / 3;
+  const r = new Float32Array(n);
+  const g = new Float32Array(n);
+  const b = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    r[i] = rgb[3 * i]! * 255;
+    g[i] = rgb[3 * i + 1]! * 255;
+    b[i] = rgb[3 * i + 2]! * 255;
+    y[i] = 0.2126 * rgb[3 * i]! + 0.7152 * rgb[3 * i + 1]! + 0.0722 * rgb[3 * i + 2]!;
+  }
+  return { colourfulness: colourfulness(r, g, b), contrast: rmsContrast(y) };
+}
+
+/** The camera SDR's look on the same views: the reference R's look is compared with. */
+function cameraLook(samples: PairedSample[]): { colourfulness: number; contrast: number } {
+  let c = 0;
+  let k = 0;
+  for (const s of samples) {
+    const l = sdrLook(s.sdr.data);
+    c += l.colourfulness;
+    k += l.contrast;
+  }
+  return { colourfulness: c / samples.length, contrast: k / samples.length };
 }
 
 function stack(images: RgbImage[]): tf.Tensor4D {
@@ -127,7 +188,7 @@ function makeBatch(seed: number, step: number, n: number, crop: [number, number]
 }
 
 /** Luminance in cd/m² of PQ BT.2020 R'G'B' interleaved data. */
-function nitsLuminance(pq: Float32Array): Float32Array {
+export function nitsLuminance(pq: Float32Array): Float32Array {
   const out = new Float32Array(pq.length / 3);
   for (let i = 0; i < out.length; i++) {
     out[i] = 0.2627 * pqDecode(pq[3 * i]!) + 0.678 * pqDecode(pq[3 * i + 1]!) + 0.0593 * pqDecode(pq[3 * i + 2]!);
@@ -140,8 +201,10 @@ export function validate(params: Params, config: DualCameraConfig, samples: Pair
   let rt = 0;
   let blind = 0;
   let rl1 = 0;
+  let colour = 0;
+  let contrast = 0;
   for (const s of samples) {
-    const [rtOut, blindOut, r] = tf.tidy(() => {
+    const [rtOut, blindOut, r, sdrOut] = tf.tidy(() => {
       const hdr = stack([s.hdr]);
       const sdr = stack([s.sdr]);
       const peak = tf.tensor1d([pqCode(s.peakNits)]);
@@ -151,15 +214,18 @@ export function validate(params: Params, config: DualCameraConfig, samples: Pair
       const coded = quantize8(out, tf.zerosLike(out) as tf.Tensor4D);
       const back = forward(params, coded, thumbnail(coded, config.thumb), inc, peak);
       const bl = forward(params, sdr, thumbnail(sdr, config.thumb), null, peak);
-      return [back.dataSync() as Float32Array, bl.dataSync() as Float32Array, tf.mean(tf.abs(tf.sub(out, sdr))).dataSync()[0]!];
+      return [back.dataSync() as Float32Array, bl.dataSync() as Float32Array, tf.mean(tf.abs(tf.sub(out, sdr))).dataSync()[0]!, out.dataSync() as Float32Array];
     });
+    const l = sdrLook(sdrOut);
+    colour += l.colourfulness;
+    contrast += l.contrast;
     const ref = nitsLuminance(s.hdr.data);
     rt += Math.min(pu21Psnr(ref, nitsLuminance(rtOut)), 100);
     blind += Math.min(pu21Psnr(ref, nitsLuminance(blindOut)), 100);
     rl1 += r;
   }
   const n = samples.length;
-  return { step, roundTripPu21Psnr: rt / n, blindPu21Psnr: blind / n, reverseL1: rl1 / n };
+  return { step, roundTripPu21Psnr: rt / n, blindPu21Psnr: blind / n, reverseL1: rl1 / n, sdrColourfulness: colour / n, sdrContrast: contrast / n };
 }
 
 type CheckpointState = { step: number; seed: number; losses: LossRecord[]; validation: ValidationRecord[]; seconds: number };
@@ -240,7 +306,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
   await mkdir(r.output, { recursive: true });
 
-  const varList = Object.values(params);
+  const varList = trainedParams(r.variant, params);
   const runStart = performance.now();
   const budgetEnd = runStart + r.timeBudget * 1000;
   let recent = { samples: 0, ms: 0 };
@@ -289,12 +355,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   await saveCheckpoint(ckptDir, r, params, opt, state);
   const contentHash = await saveModel(r.output, r.id, r.config, params, {
     steps: state.step, seconds: Math.round(state.seconds), seed: r.seed, batch: r.batch, crop: r.crop,
-    learningRate: r.learningRate, lossWeights: r.weights, backend,
+    learningRate: r.learningRate, lossWeights: r.weights, variant: r.variant, backend,
     hdrImages: { train: hdr.train.names.length, val: hdr.val.names.length }, ldrImages: { train: ldr.train.names.length, val: ldr.val.names.length },
     validation: state.validation.at(-1) ?? null,
   });
-  const result: TrainResult = { steps: state.step, seconds: state.seconds, contentHash, losses: state.losses, validation: state.validation, backend };
+  const result: TrainResult = {
+    steps: state.step, seconds: state.seconds, contentHash, losses: state.losses, validation: state.validation, backend, cameraLook: cameraLook(valSamples),
+  };
   emit({ kind: 'done', steps: state.step, seconds: state.seconds, contentHash, validation: state.validation.at(-1) ?? null });
-  tf.dispose(varList);
+  tf.dispose(Object.values(params));
   return result;
 }

@@ -68,6 +68,24 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
   });
 });
 
+describe('encode --adapt from the command line', () => {
+  it('refuses a bad budget, a model without a forward network and images: one line, exit 1, no output', async () => {
+    const out = join(dir, 'adapt.mkv');
+    const zero = await runCli(['encode', sample('city-pq.mkv'), '-o', out, '--model', 'dual-v1', '--adapt', '0']);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/--adapt.*expected seconds in \(0, 86400\], got 0/);
+    const classical = await runCli(['encode', sample('city-pq.mkv'), '-o', out, '--adapt', '5']);
+    expect(classical.code).toBe(1);
+    expect(classical.stderr.trim()).toBe('duhdr: --adapt: model classical-bt2390 has no forward network to tune (use a learned model, e.g. --model dual-v1)');
+    const image = await runCli(['encode', sample('city-sun.exr'), '-o', join(dir, 'sun.jpg'), '--model', 'dual-v1', '--adapt']);
+    expect(image.code).toBe(1);
+    expect(image.stderr.trim()).toBe("duhdr: --adapt tunes on a video clip's frames; it does not apply to images");
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'sun.jpg'))).toBe(false);
+    expect(temps()).toEqual([]);
+  });
+});
+
 describe('faults during a job', () => {
   it('a full disk (file size limit) ends the encode with one line, no output, no temp file, no ffmpeg left', async () => {
     const out = join(dir, 'full.mkv');

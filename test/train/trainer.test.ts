@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../../src/model/index.js';
+import { DEFAULT_CONFIG, initParams, loadModel } from '../../src/model/index.js';
 import { train, writeTrainingReport, type TrainOptions } from '../../src/train/index.js';
 import { SHARED, hasShared } from './data/helpers.js';
 
@@ -72,6 +72,42 @@ describe.runIf(hasShared)('duhdr train (wasm backend, tiny data)', () => {
     const base = await train(options('seed3', 1, { validateEvery: 10 }));
     expect(other.contentHash).not.toBe(base.contentHash);
   }, 120_000);
+
+  it('ablation variants train only what they say: forward-only leaves R, no-attention the attention heads, no-cycle the cycle term', async () => {
+    const init = initParams(DEFAULT_CONFIG, 3);
+    const changed = async (dir: string): Promise<Set<string>> => {
+      const m = await loadModel(join(out, dir));
+      const names = new Set<string>();
+      for (const [name, v] of Object.entries(m.params)) {
+        const a = v.dataSync();
+        const b = init[name]!.dataSync();
+        if (a.some((x, i) => x !== b[i])) names.add(name);
+      }
+      return names;
+    };
+    const full = await train(options('v-full', 2, { validateEvery: 10 }));
+    const fwd = await train(options('v-forward-only', 2, { validateEvery: 10, variant: 'forward-only' }));
+    const noAtt = await train(options('v-no-attention', 2, { validateEvery: 10, variant: 'no-attention' }));
+    const noCycle = await train(options('v-no-cycle', 2, { validateEvery: 10, variant: 'no-cycle' }));
+    const all = await changed('v-full');
+    expect([...all].some((n) => n.startsWith('reverse/'))).toBe(true);
+    expect([...all].some((n) => n.includes('/att'))).toBe(true);
+    const f = await changed('v-forward-only');
+    expect([...f].filter((n) => n.startsWith('reverse/'))).toEqual([]);
+    expect([...f].some((n) => n.startsWith('forward/'))).toBe(true);
+    expect(fwd.losses.every((l) => l.reverse === 0 && l.roundTrip === 0 && l.cycle === 0 && l.forwardBlind > 0)).toBe(true);
+    expect([...(await changed('v-no-attention'))].filter((n) => n.includes('/att'))).toEqual([]);
+    expect(noAtt.losses.every((l) => l.cycle > 0)).toBe(true);
+    expect(noCycle.losses.every((l) => l.cycle === 0 && l.roundTrip > 0)).toBe(true);
+    // Every run reports R's SDR look beside the camera's on the same views.
+    for (const r of [full, fwd, noAtt, noCycle]) {
+      expect(r.validation.at(-1)!.sdrColourfulness).toBeGreaterThan(0);
+      expect(r.validation.at(-1)!.sdrContrast).toBeGreaterThan(0);
+    }
+    expect(full.cameraLook).toEqual(fwd.cameraLook);
+    expect(full.cameraLook.colourfulness).toBeGreaterThan(0);
+    for (const v of Object.values(init)) v.dispose();
+  }, 240_000);
 
   it('refuses a crop that is not a multiple of the thumbnail and a resume with another seed', async () => {
     await expect(train(options('bad', 1, { crop: [100, 64] }))).rejects.toThrow(/--crop 100x64: both sides must be multiples of 64/);

@@ -9,7 +9,7 @@ import {
   YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
 } from '../../color/index.js';
 import type { PlanarFormat } from '../../io/index.js';
-import { MIN_INCREMENT, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
+import { MIN_INCREMENT, assignForward, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 
 /** Where the shipped models live (models/<id>/ at the package root). */
@@ -17,8 +17,8 @@ export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.
 
 const HDR_FORMAT: PlanarFormat = 'yuv420p10le';
 const SDR_FORMAT: PlanarFormat = 'yuv420p';
-const HDR_LAYOUT = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' } as const;
-const SDR_LAYOUT = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' } as const;
+export const HDR_LAYOUT = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' } as const;
+export const SDR_LAYOUT = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' } as const;
 /** Side info values are rounded to this many decimals (the manifest stores exactly what R used). */
 const SIDE_DECIMALS = 4;
 /** Time constant of the curve's exponential smoothing, seconds at the assumed 24 frames/s. */
@@ -29,25 +29,30 @@ const SCENE_CUT_PQ = 0.08;
 
 /** Area average of interleaved RGB (width x height) into a size x size interleaved thumbnail. */
 export function areaThumbnail(rgb: Float32Array, width: number, height: number, size: number): Float32Array {
-  return areaThumbnailOf([rgb, rgb, rgb], [0, 1, 2], 3, width, height, size);
+  return areaThumbnailOf([rgb, rgb, rgb], [0, 1, 2], 3, width, height, size, size);
 }
 
 /** The same from R'G'B' planes. */
 export function areaThumbnailPlanes(p: RgbPlanes, width: number, height: number, size: number): Float32Array {
-  return areaThumbnailOf([p.r, p.g, p.b], [0, 0, 0], 1, width, height, size);
+  return areaThumbnailOf([p.r, p.g, p.b], [0, 0, 0], 1, width, height, size, size);
 }
 
-/** Channel c of pixel i is src[c][offset[c] + stride·i]. */
-function areaThumbnailOf(src: Float32Array[], offset: number[], stride: number, width: number, height: number, size: number): Float32Array {
-  const sum = new Float64Array(size * size * 3);
-  const count = new Float64Array(size * size);
+/** R'G'B' planes area-averaged to outW x outH, interleaved (training views of whole frames). */
+export function areaResizePlanes(p: RgbPlanes, width: number, height: number, outW: number, outH: number): Float32Array {
+  return areaThumbnailOf([p.r, p.g, p.b], [0, 0, 0], 1, width, height, outW, outH);
+}
+
+/** Channel c of pixel i is src[c][offset[c] + stride·i]; each source pixel goes to the cell its centre falls in. */
+function areaThumbnailOf(src: Float32Array[], offset: number[], stride: number, width: number, height: number, sizeW: number, sizeH: number): Float32Array {
+  const sum = new Float64Array(sizeW * sizeH * 3);
+  const count = new Float64Array(sizeW * sizeH);
   const colOf = new Int32Array(width);
-  for (let x = 0; x < width; x++) colOf[x] = Math.min(size - 1, Math.floor(((x + 0.5) * size) / width));
+  for (let x = 0; x < width; x++) colOf[x] = Math.min(sizeW - 1, Math.floor(((x + 0.5) * sizeW) / width));
   for (let ch = 0; ch < 3; ch++) {
     const plane = src[ch]!;
     const o = offset[ch]!;
     for (let y = 0; y < height; y++) {
-      const row = Math.min(size - 1, Math.floor(((y + 0.5) * size) / height)) * size;
+      const row = Math.min(sizeH - 1, Math.floor(((y + 0.5) * sizeH) / height)) * sizeW;
       for (let x = 0, i = o + stride * y * width; x < width; x++, i += stride) {
         const c = 3 * (row + colOf[x]!) + ch;
         sum[c] = sum[c]! + plane[i]!;
@@ -55,11 +60,11 @@ function areaThumbnailOf(src: Float32Array[], offset: number[], stride: number, 
     }
   }
   for (let y = 0; y < height; y++) {
-    const row = Math.min(size - 1, Math.floor(((y + 0.5) * size) / height)) * size;
+    const row = Math.min(sizeH - 1, Math.floor(((y + 0.5) * sizeH) / height)) * sizeW;
     for (let x = 0; x < width; x++) count[row + colOf[x]!] = count[row + colOf[x]!]! + 1;
   }
-  const out = new Float32Array(size * size * 3);
-  for (let c = 0; c < size * size; c++) {
+  const out = new Float32Array(sizeW * sizeH * 3);
+  for (let c = 0; c < sizeW * sizeH; c++) {
     const n = count[c] || 1;
     out[3 * c] = sum[3 * c]! / n;
     out[3 * c + 1] = sum[3 * c + 1]! / n;
@@ -130,11 +135,15 @@ export class LearnedToneModel implements ToneModel {
     this.sideInfoFields = Object.freeze(Array.from({ length: model.config.knots }, (_, i) => `curve${i}`));
   }
 
-  /** Load models/<id>/ (or `dir`) on the best TF.js backend. */
-  static async load(id: string, dir = join(MODELS_DIR, id)): Promise<LearnedToneModel> {
+  /**
+   * Load models/<id>/ (or `dir`) on the best TF.js backend; `forwardWeights` replaces F's weights
+   * (a clip's adapted forward network). The id and content hash stay the base model's.
+   */
+  static async load(id: string, dir = join(MODELS_DIR, id), opts: { forwardWeights?: Float32Array } = {}): Promise<LearnedToneModel> {
     await initBackend('auto');
     const model = await loadModel(dir);
     if (model.id !== id) throw new Error(`model folder ${dir} holds "${model.id}", not "${id}"`);
+    if (opts.forwardWeights) assignForward(model.config, model.params, opts.forwardWeights);
     return new LearnedToneModel(model);
   }
 

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { YuvFrameConverter, hlgEncodePlanes, pqDecodePlane, pqEncode, type RgbPlanes } from '../../color/index.js';
-import { initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
+import { assignForward, initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
 import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../learned/full-res.js';
 import { LearnedToneModel, MODELS_DIR, areaThumbnailPlanes, hdrPlanes } from '../learned/learned-model.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
@@ -27,6 +27,8 @@ export type OrtModelOptions = SessionOptions & {
   dir?: string;
   /** Folder of an exported model (`duhdr export`); default: graphs built in memory from `dir`. */
   onnxDir?: string;
+  /** A clip's adapted forward weights (`encode --adapt`), replacing F's in the graphs built from `dir`. */
+  forwardWeights?: Float32Array;
 };
 
 type GridKind = 'reverse-grid' | 'forward-guided-grid' | 'forward-blind-grid';
@@ -78,7 +80,8 @@ export class OrtToneModel implements ToneModel {
   static async load(id: string, opts: OrtModelOptions = {}): Promise<OrtToneModel> {
     const dir = opts.dir ?? join(MODELS_DIR, id);
     const device = resolveDevice(opts);
-    const reference = await LearnedToneModel.load(id, dir);
+    if (opts.onnxDir && opts.forwardWeights) throw new Error('adapted forward weights apply to graphs built from the model folder, not to an exported onnxDir');
+    const reference = await LearnedToneModel.load(id, dir, opts.forwardWeights ? { forwardWeights: opts.forwardWeights } : {});
     try {
       let graphs: Record<GraphKind, Uint8Array>;
       let cfg: DualCameraConfig;
@@ -89,6 +92,7 @@ export class OrtToneModel implements ToneModel {
       } else {
         await initBackend('auto');
         const model = await loadModel(dir);
+        if (opts.forwardWeights) assignForward(model.config, model.params, opts.forwardWeights);
         graphs = buildGraphs(model);
         cfg = model.config;
         for (const v of Object.values(model.params)) v.dispose();

@@ -1,0 +1,60 @@
+/**
+ * bench/restore-cpu: where a restore's CPU time goes, per process — this Node process (main and
+ * model worker threads) and each ffmpeg child (read from /proc while they run) — next to the
+ * job's wall time. On a 2-core machine, a job that keeps both cores busy is bounded by the sum.
+ *
+ *   npx tsx bench/restore-cpu.ts SDR [--job restore|encode] [--model classical-bt2390]
+ *   (SDR: a file made by encode; with --job encode, an HDR source)
+ */
+import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { encode, restore } from '../src/pipeline/index.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { job: { type: 'string', default: 'restore' }, model: { type: 'string', default: 'classical-bt2390' } },
+});
+const input = positionals[0];
+if (!input) throw new Error('usage: npx tsx bench/restore-cpu.ts INPUT [--job restore|encode]');
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+const children = new Map<string, { cmd: string; seconds: number }>();
+
+function poll(): void {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) !== process.pid) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const role = cmd.includes('-i') && cmd[cmd.indexOf('-i') + 1] === 'pipe:0' ? 'encoder (ffmpeg reading frames)' : cmd.some((a) => a === 'pipe:1') ? 'decoder (ffmpeg writing frames)' : cmd[0]!.split('/').at(-1)!;
+      children.set(pid, { cmd: role, seconds: (Number(f[11]) + Number(f[12])) / TICKS });
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'duhdr-restore-cpu-'));
+try {
+  const timer = setInterval(poll, 100);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = values.job === 'encode'
+    ? await encode({ input, output: join(dir, 'out.mkv'), model: values.model })
+    : await restore({ input, output: join(dir, 'out.mkv') });
+  clearInterval(timer);
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const own = (cpu.user + cpu.system) / 1e6;
+  const kids = [...children.values()];
+  const total = own + kids.reduce((a, k) => a + k.seconds, 0);
+  console.log(`${values.job} ${input}: ${r.frames} frames, wall ${wall.toFixed(2)} s, CPU ${total.toFixed(2)} s (${((100 * total) / wall).toFixed(0)} % of one core)`);
+  console.log(`  node (main + model worker)  ${own.toFixed(2)} s`);
+  for (const k of kids.filter((c) => c.seconds > 0.05)) console.log(`  ${k.cmd.padEnd(27)} ${k.seconds.toFixed(2)} s`);
+  console.log(`  stage waits: ${Object.entries(r.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

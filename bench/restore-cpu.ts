@@ -29,6 +29,7 @@ function poll(): void {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(f[1]) !== process.pid) continue;
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd[0]) continue; // exited, not yet reaped: its last reading stands
       const role = cmd.includes('-i') && cmd[cmd.indexOf('-i') + 1] === 'pipe:0' ? 'encoder (ffmpeg reading frames)' : cmd.some((a) => a === 'pipe:1') ? 'decoder (ffmpeg writing frames)' : cmd[0]!.split('/').at(-1)!;
       children.set(pid, { cmd: role, seconds: (Number(f[11]) + Number(f[12])) / TICKS });
     } catch {

@@ -26,7 +26,7 @@ const steps = Number(values.steps);
 const warmup = Number(values.warmup);
 const out = mkdtempSync(join(tmpdir(), 'duhdr-bench-train-'));
 // A few real images: the rate depends on the crop and batch, not on which images they are.
-const hdr = ['polyhaven_city.exr', 'polyhaven_hall.exr', 'polyhaven_lab.exr', 'qtcreator_preview_studio.exr'].map((f) => join(shared, 'hdr', f));
+const hdr = ['qtcreator_preview_landscape.exr', 'qtcreator_preview_studio.exr', 'polyhaven_city.exr', 'polyhaven_hall.exr', 'polyhaven_lab.exr'].map((f) => join(shared, 'hdr', f));
 const ldr = ['plasma_BytheWater.jpg', 'plasma_ColdRipple.jpg', 'gcompris_clickgame_sea1.jpg'].map((f) => join(shared, 'ldr', f));
 
 try {
@@ -40,7 +40,7 @@ try {
     const times: number[] = [];
     let last = performance.now();
     await train({
-      hdr, ldr, output: join(out, backend), steps, seed: 1, backend, valFraction: 0.25, valSamples: 1,
+      hdr, ldr, output: join(out, backend), steps, seed: 1, backend, valFraction: 0.5, valSamples: 1,
       validateEvery: steps * 10, checkpointEvery: steps * 10,
       onEvent: (e) => {
         if (e.kind !== 'step') return;

@@ -1,7 +1,7 @@
 // `encode --adapt`: after the SDR is encoded, tune the forward network on views of this clip
 // (the coded SDR as a player will decode it, beside the source HDR) and describe the tuned F for
-// the manifest (float16 weights, base64). The views are whole frames area-averaged to a small size, so F's thumbnail and
-// attention grid see what they see at restore.
+// the manifest (float16 weights, base64). The views are whole frames area-averaged to a small
+// size, so F's thumbnail and attention grid see what they see at restore.
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { YuvFrameConverter, pqEncode, type RgbPlanes } from '../color/index.js';
 import { FrameReader, InputError, OptionError, floatToHalf, halfToFloat, type MediaInfo } from '../io/index.js';
 import { initBackend, loadModel } from '../model/index.js';
 import { HDR_LAYOUT, MODELS_DIR, SDR_LAYOUT, areaResizePlanes, hdrPlanes } from '../runtime/learned/learned-model.js';
-import type { HdrSourceInfo, SideInfo } from '../runtime/index.js';
+import { toneModelIds, type HdrSourceInfo, type SideInfo } from '../runtime/index.js';
 import { adaptForward, type AdaptFrame } from '../train/index.js';
 import type { Manifest } from './manifest.js';
 import type { ProgressListener } from './progress.js';
@@ -37,6 +37,8 @@ export type AdaptReport = {
 
 /** Refuse --adapt up front (before any encoding) for a model without a forward network to tune. */
 export function checkAdaptable(modelId: string): void {
+  // An unknown id is left to the model loader, which lists the models there are.
+  if (!toneModelIds().includes(modelId)) return;
   if (!existsSync(join(MODELS_DIR, modelId, 'model.json'))) {
     throw new OptionError(`--adapt: model ${modelId} has no forward network to tune (use a learned model, e.g. --model dual-v1)`);
   }

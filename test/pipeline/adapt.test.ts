@@ -104,6 +104,7 @@ describe('encode --adapt (per-clip forward network)', () => {
     const out = join(dir, 'classical.mkv');
     await expect(encode({ input: clip, output: out, model: 'classical-bt2390', adapt: {} })).rejects.toThrow(OptionError);
     await expect(encode({ input: clip, output: out, adapt: { seconds: -1 } })).rejects.toThrow(/--adapt -1: expected seconds/);
+    await expect(encode({ input: clip, output: out, model: 'no-such-model', adapt: {} })).rejects.toThrow(/unknown model "no-such-model"; available: /);
     expect(existsSync(out)).toBe(false);
   });
 });

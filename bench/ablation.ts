@@ -9,7 +9,7 @@
  *   no-cycle      no unpaired R(F(SDR)) ≈ SDR term (real SDR footage unused)
  *
  * Columns: round-trip PU21-PSNR (R, 8-bit quantisation, guided F), blind-restore PU21-PSNR
- * (F on camera SDR, no side info), and R's SDR look (colourfulness, RMS contrast) next to the
+ * (F on camera SDR, no side info), and R's SDR look (colourfulness, RMS contrast of luma) next to the
  * camera SDR's. Variants run as child processes, `--jobs` at a time (the wasm backend uses one
  * core each).
  *
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '400' },
     batch: { type: 'string', default: '8' },
     seeds: { type: 'string', default: '1,2' },
+    // A child's own seed (the parent passes one of --seeds).
     seed: { type: 'string', default: '1' },
     jobs: { type: 'string', default: '2' },
     variants: { type: 'string', default: TRAIN_VARIANTS.join(',') },
@@ -40,7 +41,7 @@ const { values } = parseArgs({
   },
 });
 
-type Row = Pick<TrainResult, 'seconds' | 'cameraLook' | 'contentHash'> & { variant: TrainVariant; seed: number; validation: TrainResult['validation'][number] };
+type Row = Pick<TrainResult, 'seconds' | 'cameraLook'> & { variant: TrainVariant; validation: TrainResult['validation'][number] };
 
 /** Child: one variant, result as JSON in DIR/result.json. */
 async function runOne(variant: TrainVariant, dir: string): Promise<void> {
@@ -53,7 +54,7 @@ async function runOne(variant: TrainVariant, dir: string): Promise<void> {
       if (e.kind === 'validation') process.stderr.write(`${variant} @${e.record.step}: round trip ${e.record.roundTripPu21Psnr.toFixed(2)} dB, blind ${e.record.blindPu21Psnr.toFixed(2)} dB\n`);
     },
   });
-  const row: Row = { variant, seed: Number(values.seed), seconds: r.seconds, cameraLook: r.cameraLook, contentHash: r.contentHash, validation: r.validation.at(-1)! };
+  const row: Row = { variant, seconds: r.seconds, cameraLook: r.cameraLook, validation: r.validation.at(-1)! };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(row));
 }
 
@@ -71,7 +72,7 @@ function child(variant: TrainVariant, seed: number, dir: string): Promise<Row> {
   });
 }
 
-/** Mean over seeds, each seed's value after it: "54.89 (54.89, 55.10)". */
+/** Mean over seeds, each seed's value after it (rows in seed order): "54.18 (54.89, 53.47)". */
 function cell(rows: Row[], f: (r: Row) => number, digits: number): string {
   const v = rows.map(f);
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -133,8 +134,9 @@ batch ${values.batch} at 128x64 crops on the wasm backend (a small scale: the sh
 - **round trip**: R, 8-bit quantisation, F guided by R's side info, against the HDR view.
 - **blind restore**: F on the simulated camera SDR without side info.
 - **SDR look**: R's output, Hasler–Süsstrunk colourfulness (0–255 scale) and RMS contrast of
-  luminance, beside the camera SDR's (the look R is trained toward). forward-only's R is the
-  untrained initial network (identity curve): the look a model without dual learning ships.
+  BT.709 luma (the gamma-encoded signal), beside the camera SDR's (the look R is trained
+  toward). forward-only's R is the untrained initial network (identity curve): the look a model
+  without dual learning ships.
 
 Each cell is the mean over seeds ${values.seeds}, then each seed's value. Reproduce:
 \`${command} --report models/dual-v1/ablation.md\` (${Math.round((Date.now() - started) / 60000)} minutes here, ${values.jobs} runs at a time).

@@ -198,7 +198,6 @@ Examples:
   return cmd;
 }
 
-
 export function packCommand(): Command {
   return new Command('pack')
     .description('Bundle an SDR file made by encode, its manifest and model files into a zip (stored, with sha256 checksums)')

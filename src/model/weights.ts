@@ -54,22 +54,26 @@ export function modelContentHash(config: DualCameraConfig, weights: Uint8Array):
   return createHash('sha256').update(JSON.stringify(config)).update(weights).digest('hex');
 }
 
-/** Serialise parameters in table order. */
-export function packWeights(config: DualCameraConfig, params: Params): Uint8Array {
+/** The named parameters' values, one after another. */
+function concatParams(shapes: [string, number[]][], params: Params): Float32Array {
   const parts: Float32Array[] = [];
-  for (const [name] of parameterShapes(config)) {
+  for (const [name] of shapes) {
     const v = params[name];
     if (!v) throw new Error(`packWeights: missing parameter ${name}`);
     parts.push(v.dataSync() as Float32Array);
   }
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Float32Array(total);
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {
     out.set(p, o);
     o += p.length;
   }
-  return new Uint8Array(out.buffer);
+  return out;
+}
+
+/** Serialise parameters in table order. */
+export function packWeights(config: DualCameraConfig, params: Params): Uint8Array {
+  return new Uint8Array(concatParams(parameterShapes(config), params).buffer);
 }
 
 /** Write model.json + weights.bin into `dir` (each atomically); returns the content hash. */
@@ -148,14 +152,7 @@ export function forwardParameterShapes(config: DualCameraConfig): [string, numbe
 
 /** F's weights as one float32 array, in table order. */
 export function packForward(config: DualCameraConfig, params: Params): Float32Array {
-  const parts = forwardParameterShapes(config).map(([name]) => params[name]!.dataSync() as Float32Array);
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatParams(forwardParameterShapes(config), params);
 }
 
 /** Replace F's weights in `params` with `weights` (from packForward); throws when the size or a value is wrong. */

@@ -106,8 +106,8 @@ export async function adaptToClip(o: {
   signal: AbortSignal | undefined;
   onProgress: ProgressListener | undefined;
 }): Promise<AdaptReport> {
-  await initBackend('auto');
   checkAdaptable(o.modelId);
+  await initBackend('auto');
   const model = await loadModel(join(MODELS_DIR, o.modelId), { trainable: true });
   try {
     const views = await collectViews(o);

@@ -2,19 +2,20 @@ import { OptionError } from '../io/index.js';
 import { ClassicalToneModel } from './classical/classical-model.js';
 import type { ToneModel } from './tone-model.js';
 
+/** What a model is built with beyond its id: a clip's adapted forward weights (`encode --adapt`). */
+export type ModelCreateOptions = { forwardWeights?: Float32Array };
+
 /**
  * Every model duhdr can run, by id, built in the calling thread. Learned models join this table
  * when they land. `cpuBound` models are run on a worker thread by default (see models.ts).
  */
-/** What a model is built with beyond its id: a clip's adapted forward weights (`encode --adapt`). */
-export type ModelCreateOptions = { forwardWeights?: Float32Array };
-
 export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; create: (o: ModelCreateOptions) => ToneModel | Promise<ToneModel> }> = {
   'classical-bt2390': {
     describe: 'analytic pair: BT.2390 EETF on maxRGB with its exact inverse, per-frame peak as side info',
     cpuBound: true,
     create: (o) => {
-      if (o.forwardWeights) throw new OptionError('classical-bt2390 has no forward network to adapt');
+      // A RangeError, as from a size mismatch: restore reports both as weights that do not fit the model.
+      if (o.forwardWeights) throw new RangeError('classical-bt2390 has no forward network to adapt');
       return new ClassicalToneModel();
     },
   },

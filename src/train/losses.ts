@@ -76,9 +76,9 @@ export function dualLoss(params: Params, batch: TrainBatch, weights: LossWeights
   const { hdr, sdr, peakPq, ldr, codecNoise } = batch;
   const n = hdr.shape[0];
   const zero = (): tf.Scalar => tf.scalar(0);
-  // Terms with weight 0 (the ablation variants) are not built, so they cost no time. The order
-  // of the rest is the shipped model's: gradients accumulate in tape order, so reordering would
-  // change its weights in the last bits.
+  // The ablation variants leave terms out: R's three terms are built only when one of them
+  // counts, F's blind and cycle terms only when they count. The order of the rest is the shipped
+  // model's: gradients accumulate in tape order, so reordering would change its last bits.
   const withR = weights.reverse > 0 || weights.roundTrip > 0 || weights.naturalness > 0;
   const hdrThumb = withR ? thumbnail(hdr, thumbSize) : null;
   const inc = hdrThumb ? reverseCurve(params, hdrThumb, peakPq) : null;
@@ -88,7 +88,7 @@ export function dualLoss(params: Params, batch: TrainBatch, weights: LossWeights
   const forwardBlind = weights.forwardBlind > 0 ? l1(forward(params, sdr, thumbnail(sdr, thumbSize), null, peakPq), hdr) : zero();
 
   let roundTrip = zero();
-  if (sdrOut && inc) {
+  if (inc && sdrOut) {
     const coded = quantize8(sdrOut, codecNoise);
     roundTrip = l1(forward(params, coded, thumbnail(coded, thumbSize), inc, peakPq), hdr);
   }

@@ -9,7 +9,7 @@ import { pqDecode } from '../color/index.js';
 import { colourfulness, pu21Psnr, rmsContrast } from '../eval/index.js';
 import { CanceledError, DuhdrError, OptionError } from '../io/index.js';
 import {
-  DEFAULT_CONFIG, forward, initBackend, initParams, loadModel, reverse, reverseCurve, saveModel, thumbnail,
+  BT709_LUMA, DEFAULT_CONFIG, forward, initBackend, initParams, loadModel, reverse, reverseCurve, saveModel, thumbnail,
   type BackendChoice, type BackendName, type DualCameraConfig, type Params,
 } from '../model/index.js';
 import { HdrImageSet, LdrImageSet, createRng, type PairedSample, type RgbImage } from './data/index.js';
@@ -63,7 +63,7 @@ export type TrainOptions = {
 export type LossRecord = { step: number; total: number; reverse: number; forwardBlind: number; roundTrip: number; cycle: number; naturalness: number };
 export type ValidationRecord = {
   step: number; roundTripPu21Psnr: number; blindPu21Psnr: number; reverseL1: number;
-  /** R's SDR look on the validation views: mean Hasler–Süsstrunk colourfulness and RMS contrast of luminance. */
+  /** R's SDR look on the validation views: mean Hasler–Süsstrunk colourfulness and RMS contrast of BT.709 luma. */
   sdrColourfulness: number; sdrContrast: number;
 };
 
@@ -126,20 +126,22 @@ function trainedParams(variant: TrainVariant, params: Params): tf.Variable[] {
   return Object.entries(params).filter(([name]) => !frozen(name)).map(([, v]) => v);
 }
 
-/** Colourfulness (0–255 scale) and RMS luminance contrast of BT.709 gamma R'G'B' interleaved data. */
+/**
+ * Colourfulness (0–255 scale, as `duhdr eval` reports it) and RMS contrast of BT.709 luma (the
+ * gamma-encoded signal, not display light) of interleaved BT.709 R'G'B' in [0, 1].
+ */
 function sdrLook(rgb: Float32Array): { colourfulness: number; contrast: number } {
   const n = rgb.length / 3;
-  const r = new Float32Array(n);
-  const g = new Float32Array(n);
-  const b = new Float32Array(n);
-  const y = new Float32Array(n);
+  const [r, g, b, y] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const [kr, kg, kb] = BT709_LUMA;
   for (let i = 0; i < n; i++) {
-    r[i] = rgb[3 * i]! * 255;
-    g[i] = rgb[3 * i + 1]! * 255;
-    b[i] = rgb[3 * i + 2]! * 255;
-    y[i] = 0.2126 * rgb[3 * i]! + 0.7152 * rgb[3 * i + 1]! + 0.0722 * rgb[3 * i + 2]!;
+    r[i] = rgb[3 * i]!;
+    g[i] = rgb[3 * i + 1]!;
+    b[i] = rgb[3 * i + 2]!;
+    y[i] = kr * r[i]! + kg * g[i]! + kb * b[i]!;
   }
-  return { colourfulness: colourfulness(r, g, b), contrast: rmsContrast(y) };
+  // Colourfulness is homogeneous of degree 1: on the 0–255 scale it is 255 times that on [0, 1].
+  return { colourfulness: 255 * colourfulness(r, g, b), contrast: rmsContrast(y) };
 }
 
 /** The camera SDR's look on the same views: the reference R's look is compared with. */

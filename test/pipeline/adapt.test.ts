@@ -70,7 +70,7 @@ describe('encode --adapt (per-clip forward network)', () => {
     expect(Math.abs(a - t)).toBeLessThan(0.05);
   }, 240_000);
 
-  it('refuses adapted weights whose hash does not match, naming the file', async () => {
+  it('refuses adapted weights whose hash does not match, or on a model they do not fit, naming the file', async () => {
     const m = parseManifest((await readEmbeddedManifest(adapted))!, adapted);
     const plain = join(dir, 'plain.mkv');
     await ffmpeg(['-i', adapted, '-map', '0', '-map', '-0:t', '-c', 'copy', plain]);
@@ -80,6 +80,17 @@ describe('encode --adapt (per-clip forward network)', () => {
     await embedManifest(plain, tampered, serializeManifest({ ...m, model: { ...m.model, adaptedForward: { ...a, weights: flipped } } }));
     await expect(restore({ input: tampered, output: join(dir, 'x.mkv') })).rejects.toThrow(
       `${tampered}: the adapted forward network in its manifest is corrupt (sha256 mismatch)`,
+    );
+    // Intact weights on a model without a forward network: refused as not fitting, naming the model.
+    const classical = join(dir, 'classical-sdr.mkv');
+    await encode({ input: clip, output: classical });
+    const c = parseManifest((await readEmbeddedManifest(classical))!, classical);
+    const plainClassical = join(dir, 'plain-classical.mkv');
+    await ffmpeg(['-i', classical, '-map', '0', '-map', '-0:t', '-c', 'copy', plainClassical]);
+    const grafted = join(dir, 'grafted.mkv');
+    await embedManifest(plainClassical, grafted, serializeManifest({ ...c, model: { ...c.model, adaptedForward: a } }));
+    await expect(restore({ input: grafted, output: join(dir, 'x.mkv') })).rejects.toThrow(
+      `${grafted}: its adapted forward network does not fit model classical-bt2390: classical-bt2390 has no forward network to adapt`,
     );
     expect(existsSync(join(dir, 'x.mkv'))).toBe(false);
   }, 60_000);

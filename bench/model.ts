@@ -1,14 +1,17 @@
 /**
  * bench/model: `duhdr bench model` (network frames/s per engine, GFLOP/s against ORT's MatMul
  * peak measured in the same run), then the whole ToneModel per engine at one size: planar YUV
- * in, planar YUV out, as the pipeline calls it (YUV <-> R'G'B', thumbnail, network).
+ * in, planar YUV out, as the pipeline calls it (YUV <-> R'G'B', thumbnail, network), then the
+ * ORT engine as the pipeline runs it: on 1 and on N worker threads (one per core), batches of 4,
+ * workers + 1 batches in flight, analyze on this thread (encode's order).
  *
- *   npx tsx bench/model.ts [--sizes 720p,1080p,2160p] [--seconds 3] [--model-size 1920x1080] [--json]
+ *   npx tsx bench/model.ts [--sizes 720p,1080p,2160p] [--seconds 3] [--model-size 1920x1080] [--skip-network] [--json]
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseSize } from '../src/cli/bench-command.js';
-import { MODELS_DIR, createModel, type HdrSourceInfo, type ModelFrame, type ToneModel } from '../src/runtime/index.js';
+import { planeViews } from '../src/io/index.js';
+import { MODELS_DIR, OffThreadToneModel, createModel, defaultModelWorkers, type HdrSourceInfo, type ModelFrame, type ToneModel } from '../src/runtime/index.js';
 import { TFJS_MAX_PIXELS, benchModel } from '../src/runtime/onnx/index.js';
 
 const { values } = parseArgs({
@@ -17,12 +20,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     'model-size': { type: 'string', default: '1920x1080' },
     json: { type: 'boolean', default: false },
+    'skip-network': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
 const print = (o: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
 
-await benchModel({
+if (!values['skip-network']) await benchModel({
   modelDir: `${MODELS_DIR}dual-v1`,
   sizes: values.sizes.split(',').map(parseSize),
   engines: ['ort', 'tfjs'],
@@ -71,3 +75,36 @@ for (const stage of ['reverse', 'forward'] as const) {
   }
 }
 for (const [, m] of models) m.dispose();
+
+// The worker pool: frames/s with 1 worker and with one per core, side by side.
+const batch = 4;
+for (const workers of [...new Set([1, defaultModelWorkers()])]) {
+  for (const stage of ['reverse', 'forward'] as const) {
+    const pool = new OffThreadToneModel(await createModel('dual-v1-ort'), 'dual-v1-ort', {}, workers);
+    const format = stage === 'reverse' ? pool.hdrFormat : pool.sdrFormat;
+    const input = stage === 'reverse' ? hdr : sdrIn;
+    const side = pool.analyze([hdr], source);
+    // Each batch in flight has its own frames (transferred to a worker and handed back).
+    const slots = Array.from({ length: workers + 1 }, () => Array.from({ length: batch }, () => {
+      const data = input.data.slice();
+      return { data, planes: planeViews(format, width, height, data) };
+    }));
+    const call = async (frames: ModelFrame[]): Promise<void> => {
+      const sides = stage === 'reverse' ? pool.analyze([hdr, hdr, hdr, hdr], source) : frames.map(() => side[0]!);
+      const out = stage === 'reverse' ? await pool.reverse(frames, sides, source) : await pool.forward(frames, sides, source);
+      pool.recycle?.(out);
+    };
+    await Promise.all(slots.map(call)); // warm-up: every worker started and compiled
+    let done = 0;
+    const t0 = performance.now();
+    await Promise.all(slots.map(async (frames) => {
+      while (performance.now() - t0 < seconds * 1000) {
+        await call(frames);
+        done += frames.length;
+      }
+    }));
+    const fps = done / ((performance.now() - t0) / 1000);
+    print({ stage: 'worker-pool', network: stage, engine: 'ort', workers, batch, inFlight: workers + 1, width, height, fps });
+    pool.dispose();
+  }
+}

@@ -20,7 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
-import { encode, loadPreset, restore } from '../src/pipeline/index.js';
+// The built pipeline (npm run build), as the duhdr command runs it: from src/, each model
+// worker would boot tsx and compile the TypeScript it loads, which is not what users run.
+import { encode, loadPreset, restore } from '../dist/pipeline/index.js';
 
 const { values } = parseArgs({
   options: {

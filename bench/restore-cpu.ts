@@ -10,7 +10,8 @@ import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encode, restore } from '../src/pipeline/index.js';
+// The built pipeline (npm run build), as the duhdr command runs it (see bench/pipeline.ts).
+import { encode, restore } from '../dist/pipeline/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -29,7 +29,7 @@ export function benchCommand(): Command {
     .description('Frames/s of R and F per engine (ort, tfjs), device and size; GFLOP per frame and achieved GFLOP/s against ORT\'s MatMul peak measured in the same run')
     .option('--model <id>', 'model id under models/', 'dual-v1')
     .option('--model-dir <dir>', 'model folder instead of models/<id>')
-    .option('--engine <list>', 'comma-separated engines: ort (grid graph in ORT + fused JS full-resolution pass: what the pipeline runs), ort-graph (the whole network as one ORT graph), tfjs', 'ort,ort-graph,tfjs')
+    .option('--engine <list>', 'comma-separated engines: ort (grid graph in ORT + full-resolution pass on WebAssembly SIMD: what the pipeline runs), ort-js (the same with the JS pass), ort-graph (the whole network as one ORT graph), tfjs', 'ort,ort-js,ort-graph,tfjs')
     .addOption(new Option('--device <device>', 'ONNX Runtime device (falls back to cpu when absent)').choices([...ORT_DEVICES]).default('cpu'))
     .option('--sizes <list>', 'comma-separated: 720p, 1080p, 2160p or WxH', '720p,1080p,2160p')
     .option('--batch <n>', 'frames per call', '1')

@@ -3,5 +3,5 @@ export * from './tone-model.js';
 export * from './classical/index.js';
 export { ENGINES, loadToneModel, modelKey, toneModelIds, describeToneModels, type Engine } from './models.js';
 export { createModel, MODEL_TABLE } from './model-factory.js';
-export { OffThreadToneModel } from './off-thread-model.js';
+export { OffThreadToneModel, defaultModelWorkers } from './off-thread-model.js';
 export { LearnedToneModel, MODELS_DIR, areaThumbnail, areaThumbnailPlanes, quantizeIncrements } from './learned/learned-model.js';

@@ -26,9 +26,9 @@ export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; 
     create: async (o) => (await import('./learned/learned-model.js')).LearnedToneModel.load('dual-v1', undefined, o),
   },
   'dual-v1-ort': {
-    describe: 'dual-v1 run by ONNX Runtime (CPU): low-resolution branches in ORT, batched, the per-pixel rest in one fused pass; side info identical to dual-v1',
-    // The fused full-resolution pass and the Y'CbCr conversions are JS: a worker thread keeps
-    // them off the thread that moves frames through ffmpeg's pipes.
+    describe: 'dual-v1 run by ONNX Runtime (CPU): low-resolution branches in ORT, batched, the per-pixel rest on WebAssembly SIMD; side info identical to dual-v1',
+    // The full-resolution pass and the Y'CbCr conversions take tens of ms a 1080p frame: worker
+    // threads keep them off the thread that moves frames through ffmpeg's pipes.
     cpuBound: true,
     create: async (o) => (await import('./onnx/ort-model.js')).OrtToneModel.load('dual-v1', o),
   },

@@ -61,4 +61,28 @@ describe('OffThreadToneModel', () => {
       remote.dispose();
     }
   });
+
+  it('spreads concurrent batches over up to maxWorkers threads, same bytes as one thread, and starts no second worker for calls one at a time', async () => {
+    const local = await createModel('classical-bt2390');
+    const pool = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 2);
+    try {
+      const input = await frames(4);
+      const side = local.analyze(input, source);
+      // One call at a time: the first worker is always idle again, so it is the only one.
+      for (let i = 0; i < 2; i++) await pool.reverse(copy(input.slice(i, i + 1)), side.slice(i, i + 1), source);
+      expect(pool.workers).toBe(1);
+      expect(pool.preferredBatch.concurrency).toBe(3);
+      // Three batches at once: a second worker starts, the third waits behind the least busy.
+      const batches = [0, 1, 2].map((i) => pool.reverse(copy(input.slice(i, i + 2)), side.slice(i, i + 2), source));
+      const got = await Promise.all(batches);
+      expect(pool.workers).toBe(2);
+      for (const [i, out] of got.entries()) {
+        const expected = await local.reverse(copy(input.slice(i, i + 2)), side.slice(i, i + 2), source);
+        out.forEach((f, j) => expect(Buffer.compare(f, expected[j]!), `batch ${i} frame ${j}`).toBe(0));
+      }
+    } finally {
+      local.dispose();
+      pool.dispose();
+    }
+  });
 });

@@ -4,8 +4,11 @@
 // of local means (the contrast pivot) and the attention's contrast and saturation gain grids.
 // Everything here is per-pixel arithmetic: two bilinear grid lookups, the curve, transfer
 // functions through tables, a 3x3 matrix. ORT runs the same arithmetic as ~60 separate passes
-// over memory; these loops make two, 2-2.4x faster than the whole graph in ORT at 1080p
-// (`duhdr bench model`, engines ort vs ort-graph).
+// over memory; these loops make two, 2-2.4x faster than the whole graph in ORT at 1080p.
+//
+// The ORT engine runs their WebAssembly SIMD twin (simd/kernels.ts, through simd-kernels.ts,
+// which also takes its tables from here); these float64 loops are the readable reference the
+// SIMD kernels are tested against, timed as `duhdr bench model --engine ort-js`.
 //
 // Each function mirrors src/model/color-ops.ts, clamps (TINY) included, so the result equals
 // the TF.js network's within table precision (the parity test checks 1e-4 on real frames). As
@@ -44,14 +47,14 @@ const gammaEncode = (l: number): number => clampUnit(l) ** (1 / GAMMA);
 // PQ signal -> light: 16384 uniform knots over [0, 1] (≤ 3e-6 relative above 0.01 cd/m²; 4096
 // left 4e-5, which the PQ encode's steep foot turned into 1e-4 errors). The lookup clamps the
 // signal to [0, 1]; the clamp to TINY is in the table.
-const SIG_SEG = 16384;
+export const SIG_SEG = 16384;
 const PQ_DEC = Float32Array.from({ length: SIG_SEG + 2 }, (_, i) => pqEotf(Math.min(i, SIG_SEG) / SIG_SEG));
 
 // Power laws both ways and light -> PQ: knots at float32 bit patterns, 256 an octave over
 // [2^-40, 1] (relative accuracy where a uniform table has none near 0: the chroma ratios of dark
 // pixels need it); below 2^-40 (black) the table's first knot, above 1 its last (clampUnit).
-const MIN_EXP = -40;
-const BITS = 8;
+export const MIN_EXP = -40;
+export const BITS = 8;
 const SHIFT = 23 - BITS;
 const MASK = (1 << SHIFT) - 1;
 const FRAC = 1 / (1 << SHIFT);
@@ -71,6 +74,8 @@ function bitTable(f: (x: number) => number): Float32Array {
 const PE_T = bitTable(pqOetf);
 const GE_T = bitTable(gammaEncode);
 const GD_T = bitTable(gammaDecode);
+/** The tables, for the WebAssembly twin of these loops (simd-kernels.ts). */
+export const TABLES = { pqDecode: PQ_DEC, pqEncode: PE_T, gammaEncode: GE_T, gammaDecode: GD_T } as const;
 // A lookup: F32[0] = x; q = I32[0], clamped to [LO_BITS, HI_BITS]; the segment is
 // (q >> SHIFT) - FIRST and (q & MASK)·FRAC the weight. The signed view makes negative floats
 // (sign bit set) negative ints, so they clamp to the first knot like black.
@@ -91,7 +96,7 @@ export type LowResOutputs = {
 };
 
 /** Column taps of a bilinear resize from `cells` to `size` (TF.js: src = dst·in/out, no half-pixel offset). */
-type Taps = { i0: Int32Array; i1: Int32Array; w: Float64Array };
+export type Taps = { i0: Int32Array; i1: Int32Array; w: Float64Array };
 
 function taps(cells: number, size: number): Taps {
   const t: Taps = { i0: new Int32Array(size), i1: new Int32Array(size), w: new Float64Array(size) };
@@ -106,7 +111,7 @@ function taps(cells: number, size: number): Taps {
 }
 
 const tapCache = new Map<string, Taps>();
-function cachedTaps(cells: number, size: number): Taps {
+export function cachedTaps(cells: number, size: number): Taps {
   const key = `${cells}/${size}`;
   let t = tapCache.get(key);
   if (!t) {
@@ -117,7 +122,7 @@ function cachedTaps(cells: number, size: number): Taps {
 }
 
 /** Prefix sums of the increments: below[i] = Σ_{j<i} inc_j (curves.ts segment starts). */
-function starts(inc: ArrayLike<number>): Float64Array {
+export function starts(inc: ArrayLike<number>): Float64Array {
   const below = new Float64Array(inc.length + 1);
   for (let i = 0; i < inc.length; i++) below[i + 1] = below[i]! + inc[i]!;
   return below;

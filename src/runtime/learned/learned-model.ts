@@ -11,6 +11,7 @@ import {
 import type { PlanarFormat } from '../../io/index.js';
 import { MIN_INCREMENT, assignForward, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
+import { FrameWorkspace } from './simd-kernels.js';
 
 /** Where the shipped models live (models/<id>/ at the package root). */
 export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
@@ -126,6 +127,8 @@ export class LearnedToneModel implements ToneModel {
   readonly preferredBatch = { size: 1, concurrency: 1 };
   readonly #model: LoadedModel;
   #scratch: Scratch | null = null;
+  /** analyze's frame, converted and thumbnailed by the SIMD kernels (both engines' side info comes from here). */
+  #analysis: FrameWorkspace | null = null;
   #state: { inc: number[]; mean: number } | null = null;
 
   private constructor(model: LoadedModel) {
@@ -173,9 +176,14 @@ export class LearnedToneModel implements ToneModel {
   analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[] {
     const t = this.#model.config.thumb;
     const alpha = 1 - Math.exp(-1 / (FRAME_RATE * SMOOTH_SECONDS));
+    if (this.#analysis?.width !== source.width || this.#analysis.height !== source.height) {
+      this.#analysis?.release();
+      this.#analysis = new FrameWorkspace(source.width, source.height, 1);
+    }
+    const ws = this.#analysis;
     return frames.map((frame) => {
-      // The thumbnail straight from the planes: the same sums in the same order as from interleaved R'G'B'.
-      const thumb = areaThumbnailPlanes(hdrPlanes(this.#scratchFor(source.width, source.height), frame, source), source.width, source.height, t);
+      ws.fromHdr(0, frame, source);
+      const thumb = ws.thumbnail(0, t);
       const raw = tf.tidy(() =>
         Array.from(reverseCurve(this.#model.params, tf.tensor4d(thumb, [1, t, t, 3]), tf.tensor1d([this.#peakPq(source)])).dataSync()),
       );
@@ -238,5 +246,7 @@ export class LearnedToneModel implements ToneModel {
   dispose(): void {
     for (const v of Object.values(this.#model.params)) v.dispose();
     this.#scratch = null;
+    this.#analysis?.release();
+    this.#analysis = null;
   }
 }

@@ -8,17 +8,20 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { activeBackend, forward, initBackend, loadModel, networkFlops, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
-import { forwardFullRes, reverseFullRes } from '../learned/full-res.js';
+import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../learned/full-res.js';
+import { FrameWorkspace } from '../learned/simd-kernels.js';
 import { BASE_CELLS, buildGraph, paramValuesOf } from './dual-camera-onnx.js';
 import { GraphBuilder } from './onnx-graph.js';
 import { createSession, resolveDevice, type OrtDevice } from './ort-session.js';
 
 /**
- * 'ort': the network as the ORT engine runs it (the `-grid` graph in ORT, then the fused JS
- * full-resolution pass); 'ort-graph': the whole network as one ORT graph; 'tfjs': TF.js.
+ * 'ort': the network as the ORT engine runs it (the `-grid` graph in ORT, then the
+ * full-resolution pass on WebAssembly SIMD); 'ort-js': the same with the JS full-resolution pass
+ * (full-res.ts, float64, one pixel at a time); 'ort-graph': the whole network as one ORT graph;
+ * 'tfjs': TF.js.
  */
-export type BenchEngine = 'ort' | 'ort-graph' | 'tfjs';
-export const BENCH_ENGINES: readonly BenchEngine[] = ['ort', 'ort-graph', 'tfjs'];
+export type BenchEngine = 'ort' | 'ort-js' | 'ort-graph' | 'tfjs';
+export const BENCH_ENGINES: readonly BenchEngine[] = ['ort', 'ort-js', 'ort-graph', 'tfjs'];
 export type BenchRow = {
   network: 'reverse' | 'forward';
   engine: BenchEngine;
@@ -144,8 +147,9 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
   const session = (kind: Parameters<typeof buildGraph>[0]) => createSession(buildGraph(kind, model.config, pv), device, opts.threads);
   const sessions = opts.engines.includes('ort-graph') ? { reverse: await session('reverse'), forward: await session('forward-guided') } : null;
   const gridSession = (kind: Parameters<typeof buildGraph>[0]) => createSession(buildGraph(kind, model.config, pv), device, opts.threads ?? 1);
-  const grids = opts.engines.includes('ort') ? { reverse: await gridSession('reverse-grid'), forward: await gridSession('forward-guided-grid') } : null;
+  const grids = opts.engines.some((e) => e === 'ort' || e === 'ort-js') ? { reverse: await gridSession('reverse-grid'), forward: await gridSession('forward-guided-grid') } : null;
   const rows: BenchRow[] = [];
+  const cleanups: (() => void)[] = [];
   try {
     const peak = await matmulPeak(device, seconds / 2, opts.threads);
     for (const [width, height] of opts.sizes) {
@@ -158,33 +162,46 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
         for (const engine of opts.engines) {
           let run: () => Promise<void> | void;
           const T = (d: Float32Array, dims: number[]) => new ort.Tensor('float32', d, dims);
-          if (engine === 'ort') {
+          if (engine === 'ort' || engine === 'ort-js') {
             // R'G'B' planes in and out, as the engine holds them between its Y'CbCr conversions.
             const px = width * height;
             const planes = Array.from({ length: batch }, (_, i) => ({
               r: frames.slice(3 * i * px, 3 * i * px + px), g: frames.slice(3 * i * px + px, 3 * i * px + 2 * px), b: frames.slice(3 * i * px + 2 * px, 3 * (i + 1) * px),
             }));
-            const work = planes.map((p) => ({ r: new Float32Array(p.r), g: new Float32Array(p.g), b: new Float32Array(p.b) }));
             const g = t / 8;
             const feeds: Record<string, ort.Tensor> = { thumb: T(thumbs, [batch, t, t, 3]), inc: T(inc, [batch, k]) };
             if (network === 'reverse') feeds['peakPq'] = T(peakPq, [batch]);
             const grid = grids![network];
-            run = async () => {
-              const o = await grid.run(feeds);
-              const base = o['base']!.data as Float32Array;
-              const gains = o['gains']!.data as Float32Array;
-              work.forEach((w, i) => {
-                w.r.set(planes[i]!.r);
-                w.g.set(planes[i]!.g);
-                w.b.set(planes[i]!.b);
-                const lowRes = {
-                  base: base.subarray(i * BASE_CELLS * BASE_CELLS, (i + 1) * BASE_CELLS * BASE_CELLS), baseCells: BASE_CELLS,
-                  gains: gains.subarray(i * 2 * g * g, (i + 1) * 2 * g * g), gainCells: g, inc: inc.subarray(i * k, (i + 1) * k),
-                };
-                if (network === 'reverse') reverseFullRes(w, width, height, lowRes, peakPq[i]!);
-                else forwardFullRes(w, width, height, lowRes, true, peakPq[i]!);
-              });
-            };
+            const lowResOf = (o: ort.InferenceSession.ReturnType, i: number): LowResOutputs => ({
+              base: (o['base']!.data as Float32Array).subarray(i * BASE_CELLS * BASE_CELLS, (i + 1) * BASE_CELLS * BASE_CELLS), baseCells: BASE_CELLS,
+              gains: (o['gains']!.data as Float32Array).subarray(i * 2 * g * g, (i + 1) * 2 * g * g), gainCells: g, inc: inc.subarray(i * k, (i + 1) * k),
+            });
+            if (engine === 'ort') {
+              // Copied into the kernels' memory (rows padded to whole vectors) each call, as frames arrive.
+              const ws = new FrameWorkspace(width, height, batch);
+              cleanups.push(() => ws.release());
+              run = async () => {
+                const o = await grid.run(feeds);
+                planes.forEach((p, i) => {
+                  const w = ws.planes(i);
+                  for (const c of ['r', 'g', 'b'] as const) for (let y = 0; y < height; y++) w[c].set(p[c].subarray(y * width, (y + 1) * width), y * ws.stride);
+                  if (network === 'reverse') ws.reverse(i, lowResOf(o, i), peakPq[i]!);
+                  else ws.forward(i, lowResOf(o, i), true, peakPq[i]!);
+                });
+              };
+            } else {
+              const work = planes.map((p) => ({ r: new Float32Array(p.r), g: new Float32Array(p.g), b: new Float32Array(p.b) }));
+              run = async () => {
+                const o = await grid.run(feeds);
+                work.forEach((w, i) => {
+                  w.r.set(planes[i]!.r);
+                  w.g.set(planes[i]!.g);
+                  w.b.set(planes[i]!.b);
+                  if (network === 'reverse') reverseFullRes(w, width, height, lowResOf(o, i), peakPq[i]!);
+                  else forwardFullRes(w, width, height, lowResOf(o, i), true, peakPq[i]!);
+                });
+              };
+            }
           } else if (engine === 'ort-graph') {
             const frameT = T(frames, [batch, height, width, 3]);
             const feeds = { [network === 'reverse' ? 'hdr' : 'sdr']: frameT, thumb: T(thumbs, [batch, t, t, 3]), inc: T(inc, [batch, k]), peakPq: T(peakPq, [batch]) };
@@ -228,6 +245,7 @@ export async function benchModel(opts: BenchOptions): Promise<{ matmulPeak: numb
     }
     return { matmulPeak: peak, rows };
   } finally {
+    for (const c of cleanups) c();
     for (const set of [sessions, grids]) if (set) await Promise.all([set.reverse.release(), set.forward.release()]);
     tf.dispose(Object.values(model.params));
   }

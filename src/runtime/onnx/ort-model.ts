@@ -1,26 +1,24 @@
 // The learned dual camera pair as a ToneModel run by ONNX Runtime, split where it is fastest:
 // ORT runs the low-resolution branches (the `-grid` graphs: thumbnails in, local-mean and
-// attention gain grids out) on whole batches; the per-pixel rest runs in one fused JS pass per
-// frame (src/runtime/learned/full-res.ts) between the Y'CbCr <-> R'G'B' conversions. Running the
-// whole network in ORT costs ~0.5 s a 1080p frame here, because its CPU kernels make one pass
-// over memory per elementwise op (`duhdr bench model` measures both).
+// attention gain grids out) on whole batches; the per-pixel rest, Y'CbCr <-> R'G'B' included,
+// runs on WebAssembly SIMD (src/runtime/learned/simd-kernels.ts). Running the whole network in
+// ORT costs ~0.5 s a 1080p frame here, because its CPU kernels make one pass over memory per
+// elementwise op (`duhdr bench model` measures both).
 // `analyze` must be synchronous (the ToneModel contract) and ONNX Runtime's run is not, so the
 // per-frame curve and its temporal smoothing come from the TF.js engine itself: one 64x64
 // thumbnail per frame, and side info identical to what `--engine tfjs` writes.
 
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { YuvFrameConverter, hlgEncodePlanes, pqDecodePlane, pqEncode, type RgbPlanes } from '../../color/index.js';
+import { hlgEncodePlanes, pqDecodePlane, pqEncode } from '../../color/index.js';
 import { assignForward, initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
-import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../learned/full-res.js';
-import { LearnedToneModel, MODELS_DIR, areaThumbnailPlanes, hdrPlanes } from '../learned/learned-model.js';
+import type { LowResOutputs } from '../learned/full-res.js';
+import { LearnedToneModel, MODELS_DIR } from '../learned/learned-model.js';
+import { FrameWorkspace, HDR_LAYOUT, SDR_LAYOUT } from '../learned/simd-kernels.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { BASE_CELLS, type GraphKind } from './dual-camera-onnx.js';
 import { buildGraphs, readOnnxModel } from './onnx-export.js';
 import { createSession, resolveDevice, type OrtDevice, type SessionOptions } from './ort-session.js';
-
-const HDR_LAYOUT = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' } as const;
-const SDR_LAYOUT = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' } as const;
 
 export type OrtModelOptions = SessionOptions & {
   /** Folder of the TF.js model (model.json + weights.bin); default models/<id>. */
@@ -37,8 +35,13 @@ type Sessions = Record<GridKind, ort.InferenceSession>;
 /** Buffers of one batch shape, reused call after call; the ORT tensors wrap them without copies. */
 type Scratch = {
   key: string;
-  /** R'G'B' planes of each frame of the batch, converted in place by the full-resolution pass. */
-  planes: RgbPlanes[];
+  /**
+   * R'G'B' planes in the SIMD module's memory, converted in place by the full-resolution pass:
+   * one frame's (a frame is converted again after the batch's grids, ~3 ms at 1080p, rather
+   * than holding the batch: 4x less memory to fault in and keep), or each frame's for HLG
+   * sources, whose conversion is JS and 20x dearer.
+   */
+  ws: FrameWorkspace;
   thumb: Float32Array;
   inc: Float32Array;
   peak: Float32Array;
@@ -62,7 +65,6 @@ export class OrtToneModel implements ToneModel {
   readonly #cfg: DualCameraConfig;
   readonly #free = new Map<string, Scratch[]>();
   readonly #outputs = new Map<number, Uint8Array[]>();
-  #conv: { hdr: YuvFrameConverter; sdr: YuvFrameConverter } | null = null;
 
   private constructor(reference: LearnedToneModel, cfg: DualCameraConfig, device: OrtDevice, sessions: Sessions) {
     this.#reference = reference;
@@ -107,19 +109,17 @@ export class OrtToneModel implements ToneModel {
     }
   }
 
-  #converters(width: number, height: number): { hdr: YuvFrameConverter; sdr: YuvFrameConverter } {
-    const c = this.#conv;
-    if (c && c.hdr.width === width && c.hdr.height === height) return c;
-    this.#conv = { hdr: new YuvFrameConverter(width, height, HDR_LAYOUT), sdr: new YuvFrameConverter(width, height, SDR_LAYOUT) };
-    return this.#conv;
-  }
-
-  #acquire(n: number, width: number, height: number): Scratch {
-    const key = `${n}x${width}x${height}`;
+  #acquire(n: number, width: number, height: number, planeSets: number): Scratch {
+    const key = `${n}x${width}x${height}x${planeSets}`;
+    // Buffers of other shapes go back to the module's allocator (a folder of images of many sizes).
+    for (const [other, list] of this.#free) {
+      if (other === key) continue;
+      for (const s of list) s.ws.release();
+      this.#free.delete(other);
+    }
     const reused = this.#free.get(key)?.pop();
     if (reused) return reused;
     const { thumb: t, knots: k } = this.#cfg;
-    const px = width * height;
     const g = t / 8;
     const thumb = new Float32Array(n * t * t * 3);
     const inc = new Float32Array(n * k);
@@ -128,7 +128,7 @@ export class OrtToneModel implements ToneModel {
     const gains = new Float32Array(n * 2 * g * g);
     return {
       key, thumb, inc, peak, base, gains,
-      planes: Array.from({ length: n }, () => ({ r: new Float32Array(px), g: new Float32Array(px), b: new Float32Array(px) })),
+      ws: new FrameWorkspace(width, height, planeSets),
       tensors: {
         thumb: new ort.Tensor('float32', thumb, [n, t, t, 3]),
         inc: new ort.Tensor('float32', inc, [n, k]),
@@ -177,24 +177,25 @@ export class OrtToneModel implements ToneModel {
   async reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]> {
     const { width, height } = source;
     const { thumb: t, knots: k } = this.#cfg;
-    const conv = this.#converters(width, height);
-    const s = this.#acquire(frames.length, width, height);
+    const keep = source.transfer === 'hlg';
+    const s = this.#acquire(frames.length, width, height, keep ? frames.length : 1);
     try {
       const peakPq = pqEncode(source.masteringPeak);
       frames.forEach((frame, i) => {
-        const p = hdrPlanes({ hdrConv: conv.hdr, planes: s.planes[i]! }, frame, source);
-        s.thumb.set(areaThumbnailPlanes(p, width, height, t), i * t * t * 3);
+        s.ws.fromHdr(keep ? i : 0, frame, source);
+        s.thumb.set(s.ws.thumbnail(keep ? i : 0, t), i * t * t * 3);
         s.inc.set(sideInfo[i]!, i * k);
         s.peak[i] = peakPq;
       });
       const f = s.tensors;
       await this.#sessions['reverse-grid'].run({ thumb: f.thumb, inc: f.inc, peakPq: f.peakPq }, { base: f.base, gains: f.gains });
       const px = width * height;
-      return frames.map((_, i) => {
-        const p = s.planes[i]!;
-        reverseFullRes(p, width, height, this.#lowRes(s, i, sideInfo[i]!), peakPq);
+      return frames.map((frame, i) => {
+        const j = keep ? i : 0;
+        if (!keep && frames.length > 1) s.ws.fromHdr(0, frame, source);
+        s.ws.reverse(j, this.#lowRes(s, i, sideInfo[i]!), peakPq);
         const out = this.#outputBuffer((px * 3) / 2);
-        conv.sdr.fromRgb(p, [out.subarray(0, px), out.subarray(px, (px * 5) / 4), out.subarray((px * 5) / 4)]);
+        s.ws.toYuv(j, SDR_LAYOUT, [out.subarray(0, px), out.subarray(px, (px * 5) / 4), out.subarray((px * 5) / 4)]);
         return out;
       });
     } finally {
@@ -218,12 +219,11 @@ export class OrtToneModel implements ToneModel {
   async #forwardGroup(frames: ModelFrame[], side: (SideInfo | null)[], target: HdrSourceInfo, kind: 'forward-guided-grid' | 'forward-blind-grid'): Promise<Uint8Array[]> {
     const { width, height } = target;
     const { thumb: t, knots: k } = this.#cfg;
-    const conv = this.#converters(width, height);
-    const s = this.#acquire(frames.length, width, height);
+    const s = this.#acquire(frames.length, width, height, 1);
     try {
       frames.forEach((frame, i) => {
-        const p = conv.sdr.toRgb(frame.planes as Uint8Array[], s.planes[i]!);
-        s.thumb.set(areaThumbnailPlanes(p, width, height, t), i * t * t * 3);
+        s.ws.fromYuv(0, frame.planes as Uint8Array[], SDR_LAYOUT);
+        s.thumb.set(s.ws.thumbnail(0, t), i * t * t * 3);
         if (side[i]) s.inc.set(side[i], i * k);
       });
       const f = s.tensors;
@@ -231,16 +231,17 @@ export class OrtToneModel implements ToneModel {
       else await this.#sessions[kind].run({ thumb: f.thumb }, { base: f.base, gains: f.gains, inc: f.inc });
       const px = width * height;
       const peakPq = pqEncode(target.masteringPeak);
-      return frames.map((_, i) => {
-        const p = s.planes[i]!;
-        forwardFullRes(p, width, height, this.#lowRes(s, i, s.inc.subarray(i * k, (i + 1) * k)), kind === 'forward-guided-grid', peakPq);
+      return frames.map((frame, i) => {
+        if (frames.length > 1) s.ws.fromYuv(0, frame.planes as Uint8Array[], SDR_LAYOUT);
+        s.ws.forward(0, this.#lowRes(s, i, s.inc.subarray(i * k, (i + 1) * k)), kind === 'forward-guided-grid', peakPq);
         if (target.transfer === 'hlg') {
+          const p = s.ws.planes(0);
           for (const c of [p.r, p.g, p.b]) pqDecodePlane(c, c);
           hlgEncodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, target.masteringPeak);
         }
         const out = this.#outputBuffer(px * 3);
         const view = (o: number, len: number): Uint16Array => new Uint16Array(out.buffer, out.byteOffset + o * 2, len);
-        conv.hdr.fromRgb(p, [view(0, px), view(px, px / 4), view((5 * px) / 4, px / 4)]);
+        s.ws.toYuv(0, HDR_LAYOUT, [view(0, px), view(px, px / 4), view((5 * px) / 4, px / 4)]);
         return out;
       });
     } finally {
@@ -251,9 +252,9 @@ export class OrtToneModel implements ToneModel {
   dispose(): void {
     for (const s of Object.values(this.#sessions)) void s.release();
     this.#reference.dispose();
+    for (const list of this.#free.values()) for (const s of list) s.ws.release();
     this.#free.clear();
     this.#outputs.clear();
-    this.#conv = null;
   }
 
   [Symbol.dispose](): void {

@@ -92,7 +92,7 @@ export const hasSimdKernels = (): boolean => existsSync(KERNELS_WASM);
 export const HDR_LAYOUT: YuvLayout = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' };
 export const SDR_LAYOUT: YuvLayout = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' };
 
-/** Grid rows and taps the full-resolution passes read (see simd/kernels.ts). */
+/** The most grid cells a side (and 64 curve knots) the workspace holds rows and taps for. */
 const MAX_CELLS = 16;
 
 /**

@@ -1,6 +1,7 @@
 /**
  * bench/classical-model: ms per 1080p frame of the classical tone model's analyze, reverse
- * (HDR → SDR) and forward (SDR → HDR), PQ and HLG, median and best of N runs; the cost of a
+ * (HDR → SDR) and forward (SDR → HDR), PQ and HLG, median and best of N runs, next to the
+ * same passes on the JS kernels (kernels.ts, the reference the SIMD ones replace); the cost of a
  * peak change (new EETF tables); the EETF tables' error against the exact curve; and rough
  * work/traffic figures. Runs on one thread, as the pipeline does.
  *
@@ -8,9 +9,11 @@
  */
 import { parseArgs } from 'node:util';
 import { pqEncode } from '../src/color/index.js';
-import { frameByteLength } from '../src/io/index.js';
+import { frameByteLength, planeViews } from '../src/io/index.js';
 import { Bt2390Eetf, ClassicalToneModel, EetfLut, type HdrSourceInfo, type ModelFrame } from '../src/runtime/index.js';
+import { forwardKernel, reverseKernel, type Planes } from '../src/runtime/classical/kernels.js';
 import { forwardReference, reverseReference } from '../src/runtime/classical/reference.js';
+import { hlgDisplayTables } from '../src/runtime/classical/transfer-tables.js';
 import { encodeHdrFrame, modelFrame, psnr10, syntheticImage } from '../test/runtime/classical/synthetic-frame.js';
 
 const { values } = parseArgs({
@@ -43,6 +46,12 @@ async function time(fn: () => unknown | Promise<unknown>, n = runs): Promise<{ m
   return stats(times);
 }
 
+/** Fresh 4:2:0 planes of `format`. */
+function planesOf(format: 'yuv420p' | 'yuv420p10le', w: number, h: number): Planes<Uint8Array | Uint16Array> {
+  const [y, cb, cr] = planeViews(format, w, h, new Uint8Array(frameByteLength(format, w, h)));
+  return { y: y!, cb: cb!, cr: cr! } as Planes<Uint8Array | Uint16Array>;
+}
+
 const fmt = (r: { median: number; best: number }): string => `${r.median.toFixed(1).padStart(6)} ms  (best ${r.best.toFixed(1)})`;
 
 console.log(`classical-bt2390 at ${width}x${height}, ${runs} runs each, node ${process.version}`);
@@ -63,8 +72,16 @@ for (const transfer of ['pq', 'hlg'] as const) {
   });
   console.log(`\n${transfer.toUpperCase()} (peak ${side[0]![0]} cd/m²; round trip PQ-PSNR ${psnr10(frame.data, hdr, width, height).toFixed(2)} dB)`);
   console.log(`  analyze  ${fmt(analyze)}`);
-  console.log(`  reverse  ${fmt(reverse)}`);
-  console.log(`  forward  ${fmt(forward)}`);
+  // The JS kernels on the same frames and tables, into buffers of their own.
+  const setup = { hlg: transfer === 'hlg' ? hlgDisplayTables(1000) : null, eetf: new EetfLut({ srcMin: 0, srcMax: side[0]![0]!, dstMin: 0, dstMax: 100 }), dstPeak: 100 };
+  const u16 = frame.planes as Uint16Array[];
+  const u8 = sdrFrame.planes as Uint8Array[];
+  const sdrOut = planesOf('yuv420p', width, height) as Planes<Uint8Array>;
+  const hdrOut = planesOf('yuv420p10le', width, height) as Planes<Uint16Array>;
+  const reverseJs = await time(() => reverseKernel(width, height, { y: u16[0]!, cb: u16[1]!, cr: u16[2]! }, sdrOut, setup));
+  const forwardJs = await time(() => forwardKernel(width, height, { y: u8[0]!, cb: u8[1]!, cr: u8[2]! }, hdrOut, setup));
+  console.log(`  reverse  ${fmt(reverse)}   JS kernels ${fmt(reverseJs)}   ratio ${(reverseJs.median / reverse.median).toFixed(2)}x`);
+  console.log(`  forward  ${fmt(forward)}   JS kernels ${fmt(forwardJs)}   ratio ${(forwardJs.median / forward.median).toFixed(2)}x`);
   if (transfer === 'pq') {
     // A new peak every frame (the release after a bright shot): the EETF tables are rebuilt.
     let p = 500;

@@ -4,6 +4,9 @@
  *
  *   npx tsx bench/pipeline.ts [--size 1920x1080] [--frames 48] [--runs 3] [--model classical-bt2390]
  *
+ * Both sides run as commands (`node bin/duhdr.js`, as users run it, start-up included), so the
+ * bench's own process (tsx) weighs on neither.
+ *
  * encode:  ffmpeg: zscale to linear -> tonemap hable -> BT.709 -> x264 (preset x264-crf)
  *          duhdr:  encode with the model -> same x264 settings (+ manifest remux)
  * restore: ffmpeg: zscale SDR -> linear -> PQ BT.2020 -> x265 10-bit (preset hdr10-x265)
@@ -18,11 +21,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
-// The built pipeline (npm run build), as the duhdr command runs it: from src/, each model
-// worker would boot tsx and compile the TypeScript it loads, which is not what users run.
-import { encode, loadPreset, restore } from '../dist/pipeline/index.js';
+import { loadPreset } from '../src/pipeline/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +41,9 @@ const dir = mkdtempSync(join(tmpdir(), 'duhdr-bench-pipeline-'));
 const ffmpegPath = binaries().ffmpeg.path;
 const ff = (args: string[]): Promise<string> =>
   runToCompletion(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { label: 'bench' });
+// The built command (npm run build), as users run it.
+const cli = fileURLToPath(new URL('../bin/duhdr.js', import.meta.url));
+const duhdr = (args: string[]): Promise<string> => runToCompletion(process.execPath, [cli, ...args], { label: 'bench' });
 
 /** A real HDR10 clip at the bench size: the 720p forest sample, scaled and looped. */
 async function makeSource(): Promise<string> {
@@ -80,13 +85,15 @@ try {
       '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p',
       ...x264, join(dir, 'ffmpeg-sdr.mkv'),
     ])));
-    results.encode.ours.push(await timed(() => encode({ input: source, output: sdr, preset: 'x264-crf', model: values.model })));
+    rmSync(sdr, { force: true });
+    results.encode.ours.push(await timed(() => duhdr(['encode', source, '-o', sdr, '--preset', 'x264-crf', '--model', values.model])));
     results.restore.theirs.push(await timed(() => ff([
       '-i', sdr, '-map', '0:v',
       '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le',
       ...x265, join(dir, 'ffmpeg-hdr.mkv'),
     ])));
-    const ours = await timed(() => restore({ input: sdr, output: join(dir, 'duhdr-hdr.mkv'), preset: 'hdr10-x265' }));
+    rmSync(join(dir, 'duhdr-hdr.mkv'), { force: true });
+    const ours = await timed(() => duhdr(['restore', sdr, '-o', join(dir, 'duhdr-hdr.mkv'), '--preset', 'hdr10-x265']));
     results.restore.ours.push(ours);
     results['restore (content-matched)'].ours.push(ours);
     results['restore (content-matched)'].theirs.push(await timed(() => ff([

@@ -7,7 +7,8 @@ import { PQ_MAX_NITS } from '../../color/index.js';
 import { BufferPool, frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { Bt2390Eetf, EetfLut } from './bt2390-eetf.js';
-import { MAX_WIDTH, forwardKernel, measureKernel, reverseKernel, type Planes } from './kernels.js';
+import { MAX_WIDTH, measureKernel, type Planes } from './kernels.js';
+import { forwardSimd, reverseSimd } from './simd-kernels.js';
 import { hlgDisplayTables } from './transfer-tables.js';
 
 /** Constructor options of {@link ClassicalToneModel}; every one changes the output (and the contentHash). */
@@ -156,7 +157,7 @@ export class ClassicalToneModel implements ToneModel {
   readonly sideInfoFields: readonly string[] = Object.freeze(['peakNits']);
   readonly hdrFormat: PlanarFormat = HDR_FORMAT;
   readonly sdrFormat: PlanarFormat = SDR_FORMAT;
-  /** Pure JS on the calling thread: one frame at a time, nothing to overlap. */
+  /** Synchronous on the calling thread (WebAssembly SIMD): one frame at a time, nothing to overlap. */
   readonly preferredBatch = Object.freeze({ size: 1, concurrency: 1 });
   readonly options: Readonly<ResolvedClassicalOptions>;
   readonly #release: number;
@@ -240,7 +241,7 @@ export class ClassicalToneModel implements ToneModel {
       const eetf = this.#eetfFor(this.#sidePeak(sideInfo[i], `reverse: sideInfo[${i}]`));
       const data = this.#outputs.take(frameByteLength(SDR_FORMAT, width, height)); // the kernel writes every byte
       const [y, cb, cr] = planeViews(SDR_FORMAT, width, height, data) as Uint8Array[];
-      reverseKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
+      reverseSimd(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
   }
@@ -263,7 +264,7 @@ export class ClassicalToneModel implements ToneModel {
       const eetf = this.#eetfFor(peak);
       const data = this.#outputs.take(frameByteLength(HDR_FORMAT, width, height)); // the kernel writes every byte
       const [y, cb, cr] = planeViews(HDR_FORMAT, width, height, data) as Uint16Array[];
-      forwardKernel(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
+      forwardSimd(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
     });
   }

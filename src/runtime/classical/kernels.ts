@@ -1,5 +1,7 @@
 // The classical model's pixel loops: integer Y'CbCr 4:2:0 in, integer Y'CbCr 4:2:0 out, a pair
-// of luma rows at a time, with O(width) scratch.
+// of luma rows at a time, with O(width) scratch. The model runs their WebAssembly SIMD twin
+// (simd/kernels.ts, through simd-kernels.ts: ~1.8x faster); these float64 loops are the readable
+// version it is tested against, and the tables both read are built here.
 //
 // For each luma row the two chroma rows it sits between are blended (3/4 nearest + 1/4 other)
 // into a row buffer; the first step's loop gives even columns that sample and odd ones the mean
@@ -78,6 +80,20 @@ const HO_MASK = HO.mask;
 const HO_FRAC = HO.fracScale;
 const HO_LAST = HO.last;
 
+/** The static tables and their geometry, for the SIMD kernels (../simd-kernels.ts) to copy. */
+export const TABLES = {
+  /** Signal → light, uniform: segment = signal·sigScale + sigOffset, `sigSegments` segments. */
+  sigScale: SIG_S,
+  sigOffset: SIG_O,
+  sigSegments: SIG_SEGMENTS,
+  pqDecode: PQ_DEC,
+  gammaDecode: GAMMA_DEC,
+  hlgDecode: HLG_DEC,
+  gammaEncode: GE,
+  pqEncode: PE,
+  hlgOetf: HO,
+} as const;
+
 // ---- Per-frame tables, copied in before a frame --------------------------------------------
 // Reverse maxRGB gain E(m)/m, bit-indexed over every float32 m below 2^14 cd/m² (EetfLut.mapGain).
 const REV_GAIN = new Float64Array(141 * 256 + 2);
@@ -113,7 +129,7 @@ const U32 = new Uint32Array(F32.buffer);
 /** Integer 4:2:0 Y'CbCr planes of one frame. */
 export type Planes<T extends Uint8Array | Uint16Array> = { y: T; cb: T; cr: T };
 
-function checkSetup(width: number, height: number, eetf: EetfLut): void {
+export function checkSetup(width: number, height: number, eetf: EetfLut): void {
   if (!(Number.isInteger(width) && width > 0 && width <= MAX_WIDTH && Number.isInteger(height) && height > 0)) {
     throw new RangeError(`classical kernels: frame must be 1..${MAX_WIDTH} pixels wide and at least 1 high, got ${width}x${height}`);
   }
@@ -421,16 +437,16 @@ function sdrRowToLight(yIn: Uint8Array, row: number, width: number): void {
 }
 
 /**
- * FWD_GAIN from `eetf.unmapTop` (same knots: no exact evaluations): at s = peakOut − L the gain
- * E⁻¹(L)·dstPeak/L that turns relative SDR light L/dstPeak into source cd/m².
+ * The forward gain table of `eetf` (same knots as `eetf.unmapTop`: no exact evaluations): at
+ * s = peakOut − L, bit-indexed by s like a BitTable, the gain E⁻¹(L)·dstPeak/L that turns
+ * relative SDR light L/dstPeak into source cd/m². Also read by the SIMD kernels.
  */
-function loadForwardGain(eetf: EetfLut, dstPeak: number): void {
+export function forwardGainTable(eetf: EetfLut, dstPeak: number): Float64Array {
   const top = eetf.unmapTop;
-  if (loadedFwdGain !== null && loadedFwdGain.table === top.table && loadedFwdGain.dstPeak === dstPeak) return;
   const perOctave = 2 ** (23 - top.shift);
   const maxExp = (top.hiBits >>> 23) - 127;
   const n = (maxExp + 127) * perOctave + 1;
-  if (n + 1 > FWD_GAIN.length) throw new RangeError(`classical kernels: inverse EETF table needs ${n + 1} entries, room for ${FWD_GAIN.length}`);
+  const table = new Float64Array(n + 1);
   const peakOut = eetf.peakOutNits;
   for (let k = 0; k <= n; k++) {
     const e = Math.floor(k / perOctave);
@@ -438,8 +454,19 @@ function loadForwardGain(eetf: EetfLut, dstPeak: number): void {
     const j = k - top.firstSegment;
     const nits = j < 0 ? top.atZero : top.table[Math.min(j, top.table.length - 1)]!;
     const l = peakOut - s;
-    FWD_GAIN[k] = l > 0 ? (nits * dstPeak) / l : 0;
+    table[k] = l > 0 ? (nits * dstPeak) / l : 0;
   }
+  return table;
+}
+
+/** FWD_GAIN from {@link forwardGainTable}, unless it holds that table already. */
+function loadForwardGain(eetf: EetfLut, dstPeak: number): void {
+  const top = eetf.unmapTop;
+  if (loadedFwdGain !== null && loadedFwdGain.table === top.table && loadedFwdGain.dstPeak === dstPeak) return;
+  const table = forwardGainTable(eetf, dstPeak);
+  if (table.length + 1 > FWD_GAIN.length) throw new RangeError(`classical kernels: inverse EETF table needs ${table.length + 1} entries, room for ${FWD_GAIN.length}`);
+  FWD_GAIN.fill(0);
+  FWD_GAIN.set(table);
   loadedFwdGain = { table: top.table, dstPeak };
 }
 

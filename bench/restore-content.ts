@@ -1,0 +1,82 @@
+/**
+ * bench/restore-content: how much of restore's time is x265 working on what the model restores.
+ * Times x265 alone (same settings as the hdr10-x265 preset, from raw frames on disk) on three
+ * versions of the same 1080p clip, side by side: ffmpeg's SDR-in-PQ (what bench/pipeline's
+ * ffmpeg restore encodes), duhdr's restored HDR (restored losslessly, then decoded), and the
+ * HDR source itself. Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
+ *
+ *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-bt2390]
+ *
+ * If x265 alone on duhdr's restore is slower than ffmpeg's whole restore route, no speed-up of
+ * duhdr's own work reaches the route's speed: the restored content has to cost x265 less.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
+// The built pipeline, as the duhdr command runs it (see bench/pipeline.ts).
+import { encode, loadPreset, restore } from '../dist/pipeline/index.js';
+
+const { values } = parseArgs({
+  options: {
+    frames: { type: 'string', default: '96' },
+    runs: { type: 'string', default: '2' },
+    model: { type: 'string', default: 'classical-bt2390' },
+  },
+});
+const frames = Number(values.frames);
+const runs = Number(values.runs);
+const dir = mkdtempSync(join(tmpdir(), 'duhdr-bench-restore-content-'));
+const ffmpegPath = binaries().ffmpeg.path;
+const ff = (args: string[]): Promise<string> =>
+  runToCompletion(ffmpegPath, ['-hide_banner', '-nostdin', '-y', ...args], { label: 'bench' });
+const quiet = ['-loglevel', 'error'];
+
+try {
+  // The same source as bench/pipeline: the 720p forest sample, scaled to 1080p and looped.
+  const sample = new URL('../samples/forest-pq-720p.mkv', import.meta.url).pathname;
+  const hdr10 = (await probe(sample)).video!.hdr10;
+  const source = join(dir, 'source.mkv');
+  await ff([
+    ...quiet, '-stream_loop', '-1', '-i', sample, '-frames:v', String(frames), '-vf', 'scale=1920:1080:flags=bicubic',
+    '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'fast', '-crf', '16',
+    '-x265-params', `log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=${x265MasterDisplay(hdr10.masteringDisplay!)}:max-cll=${hdr10.contentLightLevel!.maxCll},${hdr10.contentLightLevel!.maxFall}`,
+    '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', source,
+  ]);
+  const sdr = join(dir, 'sdr.mkv');
+  await encode({ input: source, output: sdr, preset: 'x264-crf', model: values.model });
+  const restored = join(dir, 'restored-lossless.mkv');
+  await restore({ input: sdr, output: restored, preset: 'hdr10-x265-lossless' });
+  // Raw 10-bit frames of each version, so x265 is all that is timed.
+  const raw = { 'ffmpeg SDR-in-PQ': join(dir, 'ffmpeg.y4m'), "duhdr's restore": join(dir, 'duhdr.y4m'), 'HDR source': join(dir, 'source.y4m') };
+  const y4m = ['-pix_fmt', 'yuv420p10le', '-f', 'yuv4mpegpipe', '-strict', '-1'];
+  await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le', ...y4m, raw['ffmpeg SDR-in-PQ']]);
+  await ff([...quiet, '-i', restored, '-map', '0:v', ...y4m, raw["duhdr's restore"]]);
+  await ff([...quiet, '-i', source, '-map', '0:v', ...y4m, raw['HDR source']]);
+  const p = await loadPreset('hdr10-x265', 'hdr');
+  const x265 = ['-c:v', 'libx265', '-preset', p.encoder.preset!, '-crf', String(p.encoder.crf), '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error'];
+  const fps: Record<string, number[]> = {};
+  console.log(`bench/restore-content: ${frames} frames 1920x1080, model ${values.model}, x265 preset ${p.encoder.preset} CRF ${p.encoder.crf}, ${runs} alternating runs`);
+  for (let i = 0; i < runs; i++) {
+    for (const [name, file] of Object.entries(raw)) {
+      const t0 = performance.now();
+      await ff([...quiet, '-i', file, ...x265, join(dir, `${i}-${name.replace(/\W/g, '')}.mkv`)]);
+      (fps[name] ??= []).push(frames / ((performance.now() - t0) / 1000));
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const base = median(fps['ffmpeg SDR-in-PQ']!);
+  for (const [name, file] of Object.entries(raw)) {
+    const f = median(fps[name]!);
+    const bytes = statSync(join(dir, `0-${name.replace(/\W/g, '')}.mkv`)).size;
+    // Per-frame luma MSE from ffmpeg's psnr filter, pooled over the clip (10-bit codes).
+    const stats = await ff([...quiet, '-i', file, '-i', raw['HDR source'], '-lavfi', 'psnr=stats_file=-', '-f', 'null', '-']);
+    const mse = [...stats.matchAll(/mse_y:([\d.]+)/g)].map((m) => Number(m[1]));
+    const mean = mse.reduce((a, b) => a + b, 0) / mse.length;
+    const y = mean > 0 ? (10 * Math.log10(1023 ** 2 / mean)).toFixed(2) : 'inf';
+    console.log(`${name.padEnd(18)} x265 ${f.toFixed(2)} fps (${(f / base).toFixed(3)}x of SDR-in-PQ)   ${(bytes / 1e6).toFixed(2)} MB   Y PSNR vs source ${y} dB`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

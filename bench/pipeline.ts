@@ -2,7 +2,7 @@
  * bench/pipeline: duhdr encode and restore against plain ffmpeg doing the classical job on the
  * same clip with the same encoder settings, side by side in one run (alternating, median of N).
  *
- *   npx tsx bench/pipeline.ts [--size 1920x1080] [--frames 48] [--runs 3] [--model classical-bt2390]
+ *   npx tsx bench/pipeline.ts [--size 1920x1080] [--frames 48] [--runs 3] [--model classical-soft]
  *
  * Both sides run as commands (`node bin/duhdr.js`, as users run it, start-up included), so the
  * bench's own process (tsx) weighs on neither.
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '1920x1080' },
     frames: { type: 'string', default: '48' },
     runs: { type: 'string', default: '3' },
-    model: { type: 'string', default: 'classical-bt2390' },
+    model: { type: 'string', default: 'classical-soft' },
   },
 });
 const [width, height] = values.size.split('x').map(Number) as [number, number];

@@ -5,7 +5,7 @@
  * ffmpeg restore encodes), duhdr's restored HDR (restored losslessly, then decoded), and the
  * HDR source itself. Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
  *
- *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-bt2390]
+ *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-soft]
  *
  * If x265 alone on duhdr's restore is slower than ffmpeg's whole restore route, no speed-up of
  * duhdr's own work reaches the route's speed: the restored content has to cost x265 less.
@@ -22,7 +22,7 @@ const { values } = parseArgs({
   options: {
     frames: { type: 'string', default: '96' },
     runs: { type: 'string', default: '2' },
-    model: { type: 'string', default: 'classical-bt2390' },
+    model: { type: 'string', default: 'classical-soft' },
   },
 });
 const frames = Number(values.frames);

@@ -3,7 +3,7 @@
  * model worker threads) and each ffmpeg child (read from /proc while they run) — next to the
  * job's wall time. On a 2-core machine, a job that keeps both cores busy is bounded by the sum.
  *
- *   npx tsx bench/restore-cpu.ts SDR [--job restore|encode] [--model classical-bt2390]
+ *   npx tsx bench/restore-cpu.ts SDR [--job restore|encode] [--model classical-soft]
  *   (SDR: a file made by encode; with --job encode, an HDR source)
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { encode, restore } from '../dist/pipeline/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { job: { type: 'string', default: 'restore' }, model: { type: 'string', default: 'classical-bt2390' } },
+  options: { job: { type: 'string', default: 'restore' }, model: { type: 'string', default: 'classical-soft' } },
 });
 const input = positionals[0];
 if (!input) throw new Error('usage: npx tsx bench/restore-cpu.ts INPUT [--job restore|encode]');

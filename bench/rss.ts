@@ -3,7 +3,7 @@
  * longer, at 1080p and 4K. Memory must not grow with length (goal: longer within 10% of the
  * shorter) and stay under 1 GiB at 1080p. ffmpeg children are separate processes, not counted.
  *
- *   npx tsx bench/rss.ts [--frames 24] [--sizes 1920x1080,3840x2160] [--model classical-bt2390]
+ *   npx tsx bench/rss.ts [--frames 24] [--sizes 1920x1080,3840x2160] [--model classical-soft]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
 
-const { values } = parseArgs({ options: { frames: { type: 'string', default: '24' }, sizes: { type: 'string', default: '1920x1080,3840x2160' }, model: { type: 'string', default: 'classical-bt2390' } } });
+const { values } = parseArgs({ options: { frames: { type: 'string', default: '24' }, sizes: { type: 'string', default: '1920x1080,3840x2160' }, model: { type: 'string', default: 'classical-soft' } } });
 const base = Number(values.frames);
 const dir = mkdtempSync(join(tmpdir(), 'duhdr-bench-rss-'));
 const sample = new URL('../samples/forest-pq-720p.mkv', import.meta.url).pathname;

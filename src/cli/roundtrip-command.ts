@@ -62,7 +62,7 @@ Methods, each at every rung of its ladder on the same clip:
   hdr10-direct   HDR10 sent as it is (x265 10-bit PQ): the bits SDR compatibility costs are measured against it
   ffmpeg-hable   ffmpeg zscale + tonemap=hable:desat=0 to SDR, restored by the exact inverse of the curve
   ffmpeg-mobius  the same with tonemap=mobius
-  classical      duhdr encode/restore with the classical-bt2390 model (side info in the manifest, counted in the rate)
+  classical      duhdr encode/restore with the classical-soft model, the default (side info in the manifest, counted in the rate)
   dual-v1        the same with the learned dual camera networks
   blind          duhdr upconvert of dual-v1's SDR: its forward network without side info
 Each restored HDR is stored losslessly and measured against the source as \`duhdr eval\` does

@@ -13,7 +13,7 @@ import { MANIFEST_ATTACHMENT, embedManifest, manifestCarrierFor } from './manife
 import { loadPreset } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
-export const DEFAULT_MODEL = 'classical-bt2390';
+export const DEFAULT_MODEL = 'classical-soft';
 export const DEFAULT_SDR_PRESET = 'x264-crf';
 
 /** duhdr's version, written into manifests. */

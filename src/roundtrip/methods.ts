@@ -174,7 +174,7 @@ export const METHODS: readonly MethodSpec[] = [
   hdr10Direct,
   ffmpegTonemapMethod('hable'),
   ffmpegTonemapMethod('mobius'),
-  toneModelMethod('classical-bt2390', 'classical'),
+  toneModelMethod('classical-soft', 'classical'),
   toneModelMethod('dual-v1'),
   // Blind restore: the learned forward network without side info, on the learned SDR.
   blindMethod('blind', 'dual-v1', 'dual-v1'),

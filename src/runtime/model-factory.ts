@@ -19,6 +19,14 @@ export const MODEL_TABLE: Record<string, { describe: string; cpuBound: boolean; 
       return new ClassicalToneModel();
     },
   },
+  'classical-soft': {
+    describe: 'the default: classical-bt2390 with the EETF ending at slope 0.1 instead of flat, so restore expands the SDR\'s top codes 10x less (closer round trip, smaller and faster HDR encodes)',
+    cpuBound: true,
+    create: (o) => {
+      if (o.forwardWeights) throw new RangeError('classical-soft has no forward network to adapt');
+      return new ClassicalToneModel({ topSlope: 0.1 }, 'classical-soft');
+    },
+  },
   'dual-v1': {
     describe: 'learned dual camera networks (models/dual-v1): 16-knot curve per frame as side info, attention for local contrast and saturation (this entry is the TF.js engine; dual-v1-ort the ONNX Runtime one)',
     cpuBound: true,

@@ -16,7 +16,7 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(e.stderr).toMatch(/^(duhdr: warning: .*subtitles.*\n)?$/); // MP4 cannot take SRT: warned, not fatal
     expect(e.code).toBe(0);
     const lines = e.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output: sdr, model: { id: 'classical-bt2390' } });
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output: sdr, model: { id: 'classical-soft' } });
     expect(lines.some((l) => l['type'] === 'progress' && typeof l['slowest'] === 'string')).toBe(true);
 
     const bundle = join(dir, 'sunset.zip');
@@ -76,7 +76,7 @@ describe('encode --adapt from the command line', () => {
     expect(zero.stderr).toMatch(/--adapt.*expected seconds in \(0, 86400\], got 0/);
     const classical = await runCli(['encode', sample('city-pq.mkv'), '-o', out, '--adapt', '5']);
     expect(classical.code).toBe(1);
-    expect(classical.stderr.trim()).toBe('duhdr: --adapt: model classical-bt2390 has no forward network to tune (use a learned model, e.g. --model dual-v1)');
+    expect(classical.stderr.trim()).toBe('duhdr: --adapt: model classical-soft has no forward network to tune (use a learned model, e.g. --model dual-v1)');
     const image = await runCli(['encode', sample('city-sun.exr'), '-o', join(dir, 'sun.jpg'), '--model', 'dual-v1', '--adapt']);
     expect(image.code).toBe(1);
     expect(image.stderr.trim()).toBe("duhdr: --adapt tunes on a video clip's frames; it does not apply to images");

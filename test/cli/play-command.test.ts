@@ -36,7 +36,7 @@ describe('duhdr play', () => {
     const played = join(dir, 'played.mkv');
     const bin = fakePlayer('ffplay', `exec "${ff()}" -v error -i pipe:0 -map 0:v -c copy -f matroska -y "${played}"`);
     const r = await runCli(['play', sdr, '--player', 'ffplay'], { env: env(bin) });
-    expect(r.stderr).toMatch(new RegExp(`^played ${sdr} in ffplay: 50 frames in [\\d.]+ s \\([\\d.]+ fps, slowest stage: \\w+\\), streamed, model classical-bt2390\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^played ${sdr} in ffplay: 50 frames in [\\d.]+ s \\([\\d.]+ fps, slowest stage: \\w+\\), streamed, model classical-soft\\n$`));
     expect(r.code).toBe(0);
     expect(readFileSync(join(bin, 'args'), 'utf8')).toContain('-autoexit');
     const v = (await probe(played)).video!;

@@ -26,7 +26,7 @@ describe('duhdr restore -o - (streaming for a player)', () => {
       cwd: root, encoding: 'utf8',
     });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^restored to stdout: 50 frames .* streamed, model classical-bt2390\n$/);
+    expect(r.stderr).toMatch(/^restored to stdout: 50 frames .* streamed, model classical-soft\n$/);
     const v = (await probe(received)).video!;
     expect(v).toMatchObject({ frameCount: 50, dynamicRange: 'pq', bitDepth: 10, color: { primaries: 'bt2020', matrix: 'bt2020nc' } });
     expect(v.hdr10.masteringDisplay?.maxLuminance).toBe(1000);

@@ -40,12 +40,12 @@ describe('EXR -> SDR JPEG -> EXR', () => {
   it('keeps PU21-PSNR above the floor, back in the source units, and the manifest rides in the JPEG', async () => {
     const jpg = join(dir, 'sun.jpg');
     const e = await encodeImages({ input: sample('city-sun.exr'), output: jpg });
-    expect(e).toMatchObject({ frames: 1, outputs: [jpg], model: { id: 'classical-bt2390' } });
+    expect(e).toMatchObject({ frames: 1, outputs: [jpg], model: { id: 'classical-soft' } });
 
     const info = readJpegInfo(readFileSync(jpg), jpg);
     expect(info).toMatchObject({ width: 192, height: 108 });
     const m = parseManifest(manifestFromXmp(info.xmp!)!, jpg);
-    const model = await loadToneModel('classical-bt2390', { thread: 'main' });
+    const model = await loadToneModel('classical-soft', { thread: 'main' });
     expect(m).toMatchObject({
       source: { file: 'city-sun.exr', width: 192, height: 108, frameCount: 1, transfer: 'pq', primaries: 'bt709' },
       sdr: { width: 192, height: 108, codec: 'mjpeg' },

@@ -90,7 +90,7 @@ describe('encode --adapt (per-clip forward network)', () => {
     const grafted = join(dir, 'grafted.mkv');
     await embedManifest(plainClassical, grafted, serializeManifest({ ...c, model: { ...c.model, adaptedForward: a } }));
     await expect(restore({ input: grafted, output: join(dir, 'x.mkv') })).rejects.toThrow(
-      `${grafted}: its adapted forward network does not fit model classical-bt2390: classical-bt2390 has no forward network to adapt`,
+      `${grafted}: its adapted forward network does not fit model classical-soft: classical-soft has no forward network to adapt`,
     );
     expect(existsSync(join(dir, 'x.mkv'))).toBe(false);
   }, 60_000);

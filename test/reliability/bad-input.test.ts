@@ -89,7 +89,7 @@ cases.push(
   { name: 'a tampered manifest', file: () => f('tampered.mkv'), args: () => ['restore', f('tampered.mkv'), '-o', out('tampered')],
     stderr: /tampered\.mkv: manifest is invalid: manifest Unrecognized key: "extra"$/ },
   { name: 'a model whose hash does not match', file: () => f('other-hash.mkv'), args: () => ['restore', f('other-hash.mkv'), '-o', out('other-hash')],
-    stderr: /other-hash\.mkv: was made with classical-bt2390 hash 000000000000…, but this duhdr's classical-bt2390 has hash [0-9a-f]{12}… — restore with the duhdr version that encoded it$/ },
+    stderr: /other-hash\.mkv: was made with classical-soft hash 000000000000…, but this duhdr's classical-soft has hash [0-9a-f]{12}… — restore with the duhdr version that encoded it$/ },
 );
 
 describe('bad input through the CLI: one line, non-zero exit, nothing left behind', () => {

@@ -93,7 +93,7 @@ describe('engines', () => {
     } finally {
       model.dispose();
     }
-    await expect(loadToneModel('dual-v1-ort')).rejects.toThrow(/unknown model "dual-v1-ort"; available: classical-bt2390, dual-v1/);
+    await expect(loadToneModel('dual-v1-ort')).rejects.toThrow(/unknown model "dual-v1-ort"; available: classical-bt2390, classical-soft, dual-v1/);
   });
 });
 

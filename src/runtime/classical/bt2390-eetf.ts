@@ -10,17 +10,28 @@
 //   E3 = E2 + b·(1 − E2)^4,  b = minLum                                         black lift
 //   L' = PQ⁻¹(E3·(PQ(srcMax) − PQ(srcMin)) + PQ(srcMin))                        denormalise
 //
-// With KS = 1.5·maxLum − 0.5 the spline simplifies to P = KS + ½(1−maxLum)(1 − (1−T)³):
-// dP/dT = 1.5(1−maxLum)(1−T)² ≥ 0, slope 1 at the knee (C¹ join), slope 0 at srcMax. The
-// inverse is therefore closed form (a cube root), and the black lift (convex, increasing when
-// b < ¼) is inverted by Newton's method from the right, which cannot overshoot.
+// With KS = 1.5·maxLum − 0.5 the spline simplifies to P = KS + ⅓(1−KS)(1 − (1−T)³):
+// dP/dE1 = (1−T)², slope 1 at the knee (C¹ join), slope 0 at srcMax.
+//
+// Slope 0 at srcMax makes the inverse unbounded there: the top SDR codes each stand for
+// hundreds of cd/m² (1000 → 100 cd/m²: 8-bit codes 234 → 235 are 496 → 1000 cd/m²), so the
+// SDR's coding noise in highlights comes back as steps of dozens of PQ codes. `topSlope` m
+// (default 0: BT.2390 itself) keeps BT.2390's knee and mean slope (⅓ over [KS, 1]) but ends
+// the spline at slope m, which bounds the inverse's slope by 1/m:
+//   dP/dE1 = m + (1−m)(1−T)^(n−1),   P = KS + (1−KS)·(m·T + (1−m)(1 − (1−T)^n)/n),
+//   n = 3(1−m)/(1−3m)                                   (m = 0: n = 3, BT.2390's spline)
+// so m < ⅓. The price: the slope falls faster past the knee, so mid highlights are
+// compressed more (1000 → 100 cd/m², m = 0.1: 200 cd/m² → 80 instead of 88, codes 234 → 235
+// are 904 → 1000 cd/m²). The inverse is a cube root for m = 0 and Newton's method on the
+// concave, increasing spline otherwise (from T = 0, which cannot overshoot). The black lift
+// (convex, increasing when b < ¼) is inverted by Newton's method from the right, likewise.
 //
 // Choices where BT.2390 is silent, all documented on the class:
 // - b = max(minLum, 0): a target darker than the mastering black keeps the source's black
 //   rather than crushing it (the formula would make E3 negative).
 // - Inputs outside [srcMin, srcMax] are clamped (E1 ∈ [0, 1]).
 // - maxLum ≥ 1 (target at least as bright as the source): identity, no spline.
-// - maxLum < 1/3 makes KS negative and the spline non-monotone: rejected.
+// - maxLum < ⅓ makes KS negative and the spline non-monotone: rejected.
 // - With b > 0, E(srcMax) = PQ⁻¹(maxLum + b(1−maxLum)⁴ …) is slightly above dstMax — that is
 //   BT.2390's formula; {@link Bt2390Eetf.peakOutNits} says exactly where it lands.
 
@@ -37,7 +48,15 @@ export type EetfParams = {
   readonly dstMin: number;
   /** Target display peak, cd/m². */
   readonly dstMax: number;
+  /**
+   * Slope of the spline at srcMax, normalised PQ domain, in [0, 0.3]. Default 0: BT.2390's
+   * EETF. Above 0 the inverse's slope is bounded by 1/topSlope; the knee stays where it is.
+   */
+  readonly topSlope?: number;
 };
+
+/** topSlope → ⅓ is a straight line from the knee to the peak (the exponent n grows without bound). */
+const MAX_TOP_SLOPE = 0.3;
 
 function checkParams(p: EetfParams): void {
   const names = ['srcMin', 'srcMax', 'dstMin', 'dstMax'] as const;
@@ -49,6 +68,10 @@ function checkParams(p: EetfParams): void {
   }
   if (!(p.srcMax > p.srcMin)) {
     throw new RangeError(`BT.2390 EETF: params.srcMax (${p.srcMax}) must be above params.srcMin (${p.srcMin})`);
+  }
+  const m = p.topSlope;
+  if (m !== undefined && !(typeof m === 'number' && m >= 0 && m <= MAX_TOP_SLOPE)) {
+    throw new RangeError(`BT.2390 EETF: params.topSlope must be a number in [0, ${MAX_TOP_SLOPE}], got ${String(m)}`);
   }
   if (!(p.dstMax > p.dstMin)) {
     throw new RangeError(`BT.2390 EETF: params.dstMax (${p.dstMax}) must be above params.dstMin (${p.dstMin})`);
@@ -70,6 +93,8 @@ export class Bt2390Eetf {
   readonly minLum: number;
   readonly maxLum: number;
   readonly kneeStart: number;
+  /** The spline's slope at srcMax (params.topSlope, default 0). */
+  readonly topSlope: number;
   /** The black-lift coefficient b actually used: max(minLum, 0). */
   readonly blackLift: number;
   /**
@@ -86,14 +111,20 @@ export class Bt2390Eetf {
   readonly #pqMin: number;
   readonly #range: number;
   readonly #spline: boolean;
+  /** n of the spline (3 for BT.2390). */
+  readonly #exponent: number;
 
   constructor(params: EetfParams) {
     checkParams(params);
-    this.params = Object.freeze({ srcMin: params.srcMin, srcMax: params.srcMax, dstMin: params.dstMin, dstMax: params.dstMax });
+    this.params = Object.freeze({
+      srcMin: params.srcMin, srcMax: params.srcMax, dstMin: params.dstMin, dstMax: params.dstMax, topSlope: params.topSlope ?? 0,
+    });
     this.#pqMin = pqEncode(params.srcMin);
     this.#range = pqEncode(params.srcMax) - this.#pqMin;
     this.minLum = (pqEncode(params.dstMin) - this.#pqMin) / this.#range;
     this.maxLum = (pqEncode(params.dstMax) - this.#pqMin) / this.#range;
+    this.topSlope = params.topSlope ?? 0;
+    this.#exponent = (3 * (1 - this.topSlope)) / (1 - 3 * this.topSlope);
     this.kneeStart = 1.5 * this.maxLum - 0.5;
     this.blackLift = Math.max(this.minLum, 0);
     if (this.kneeStart < 0) {
@@ -128,7 +159,10 @@ export class Bt2390Eetf {
       const t = (e1 - ks) / (1 - ks);
       const t2 = t * t;
       const t3 = t2 * t;
-      e2 = (2 * t3 - 3 * t2 + 1) * ks + (t3 - 2 * t2 + t) * (1 - ks) + (-2 * t3 + 3 * t2) * this.maxLum;
+      const m = this.topSlope;
+      e2 = m === 0
+        ? (2 * t3 - 3 * t2 + 1) * ks + (t3 - 2 * t2 + t) * (1 - ks) + (-2 * t3 + 3 * t2) * this.maxLum
+        : ks + (1 - ks) * (m * t + ((1 - m) / this.#exponent) * (1 - (1 - t) ** this.#exponent));
     }
     const b = this.blackLift;
     if (b > 0) {
@@ -160,9 +194,27 @@ export class Bt2390Eetf {
     if (e2 >= top) return 1;
     const ks = this.kneeStart;
     if (!this.#spline || e2 < ks) return e2;
-    // P = KS + ½(1−maxLum)(1 − (1−T)³)  ⇒  1 − T = ∛(1 − 2(P − KS)/(1 − maxLum)).
-    const d = 1 - (2 * (e2 - ks)) / (1 - this.maxLum);
-    const t = 1 - Math.cbrt(d > 0 ? d : 0);
+    const m = this.topSlope;
+    const y = (e2 - ks) / (1 - ks);
+    let t: number;
+    if (m === 0) {
+      // y = ⅓(1 − (1−T)³)  ⇒  1 − T = ∛(1 − 3y).
+      const d = 1 - 3 * y;
+      t = 1 - Math.cbrt(d > 0 ? d : 0);
+    } else {
+      // h(T) = m·T + (1−m)(1 − (1−T)^n)/n − y is increasing and concave: Newton from T = 0
+      // (h ≤ 0 there) stays left of the root and climbs onto it; h' ≥ m keeps each step finite.
+      const n = this.#exponent;
+      t = 0;
+      for (let i = 0; i < 100; i++) {
+        const k = 1 - t;
+        const kn1 = k ** (n - 1);
+        const step = (m * t + ((1 - m) / n) * (1 - kn1 * k) - y) / (m + (1 - m) * kn1);
+        t -= step;
+        if (!(Math.abs(step) > 1e-15)) break;
+      }
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+    }
     return ks + t * (1 - ks);
   }
 
@@ -180,8 +232,8 @@ export class Bt2390Eetf {
   /**
    * E⁻¹(L): target luminance (cd/m²) → source luminance. Values at or above
    * {@link peakOutNits} give srcMax; at or below {@link blackOutNits}, srcMin. Exact to
-   * ~1e-12 relative except within ~1e-3 of srcMax in T, where E's slope is 0 and the
-   * inverse is ill-conditioned (a cube root).
+   * ~1e-12 relative except, with topSlope 0, within ~1e-3 of srcMax in T, where E's slope is
+   * 0 and the inverse is ill-conditioned (a cube root).
    *
    * @example e.unmap(100) // srcMax
    */
@@ -236,6 +288,8 @@ const LOW_MIN_EXP = -20;
  * - unmap: the inverse is a cube root at the top (E is flat at srcMax), so above the knee it is
  *   tabulated against s = peakOutNits − L on geometric knots (2^6 an octave), which follow the
  *   cube root; below the knee identity (or a geometric table when the black lift is not 0).
+ *   With a topSlope the inverse is smooth at the top and the same knots serve (measured
+ *   ≤ 3.2e-4 relative for topSlope 0.1 up to a 4000 cd/m² peak).
  *
  * The tables are public so the model's pixel loops can read them inline.
  *

@@ -1,4 +1,5 @@
-// The classical tone model: BT.2390 EETF on maxRGB, HDR10/HLG ⇄ BT.709 SDR, with one number of
+// The classical tone models: BT.2390 EETF on maxRGB (classical-bt2390; classical-soft, the
+// default, ends the curve at a slope instead of flat), HDR10/HLG ⇄ BT.709 SDR, with one number of
 // side info per frame (the peak the EETF was built for) so that the restore inverts exactly
 // what the encode did.
 
@@ -23,6 +24,11 @@ export type ClassicalToneModelOptions = {
   sceneCutStops?: number;
   /** Decimals the side-info peak is rounded up to (1 → 0.1 cd/m²). Default 1. */
   peakDecimals?: number;
+  /**
+   * The EETF's slope at the frame's peak (normalised PQ domain, [0, 0.3]); bounds how much the
+   * restore expands the SDR's top codes (see bt2390-eetf.ts). Default 0: BT.2390's EETF.
+   */
+  topSlope?: number;
 };
 
 export type ResolvedClassicalOptions = Required<ClassicalToneModelOptions>;
@@ -33,6 +39,7 @@ const DEFAULTS: ResolvedClassicalOptions = {
   releaseSeconds: 0.5,
   sceneCutStops: 1,
   peakDecimals: 1,
+  topSlope: 0,
 };
 
 /** The frame's measured peak is never taken below this multiple of the SDR peak. */
@@ -66,6 +73,7 @@ function resolveOptions(options: ClassicalToneModelOptions): ResolvedClassicalOp
   num('releaseSeconds', 0, 60);
   num('sceneCutStops', 0.01, 20);
   num('peakDecimals', 0, 3, true);
+  num('topSlope', 0, 0.3);
   return o;
 }
 
@@ -125,7 +133,8 @@ function checkSize(info: HdrSourceInfo, where: string): void {
  * - reverse (HDR → SDR): Y'CbCr BT.2020 10-bit → R'G'B' → PQ EOTF (or HLG inverse OETF + the
  *   luminance-based BT.2100 OOTF at Lw = mastering peak) → BT.2020 → BT.709 → negative
  *   components clipped to 0 → m = max(R, G, B), every channel scaled by EETF(m)/m with
- *   srcMax = the frame's peak (side info), dstMax = targetPeak → BT.1886 inverse EOTF
+ *   srcMax = the frame's peak (side info), dstMax = targetPeak, and the spline's slope at the
+ *   peak = `topSlope` (0: BT.2390 as written; classical-soft uses 0.1) → BT.1886 inverse EOTF
  *   (V = (L/targetPeak)^(1/2.4)) → Y'CbCr BT.709 8-bit limited 4:2:0.
  * - forward (SDR → HDR): the same chain inverted (signals clamped to [0, 1] first), PQ or HLG
  *   per the target's transfer. Blind (null side info): peak = the target's mastering peak.
@@ -152,7 +161,7 @@ function checkSize(info: HdrSourceInfo, where: string): void {
  * const [sdr] = await model.reverse([frame], side, source);
  */
 export class ClassicalToneModel implements ToneModel {
-  readonly id = 'classical-bt2390';
+  readonly id: string;
   readonly contentHash: string;
   readonly sideInfoFields: readonly string[] = Object.freeze(['peakNits']);
   readonly hdrFormat: PlanarFormat = HDR_FORMAT;
@@ -168,11 +177,13 @@ export class ClassicalToneModel implements ToneModel {
   readonly #outputs = new BufferPool(8);
   #disposed = false;
 
-  constructor(options: ClassicalToneModelOptions = {}) {
+  /** `id` names the variant in manifests (MODEL_TABLE's key); the options make its contentHash. */
+  constructor(options: ClassicalToneModelOptions = {}, id = 'classical-bt2390') {
     this.options = Object.freeze(resolveOptions(options));
-    const o = this.options;
+    this.id = id;
+    const { topSlope, ...o } = this.options;
     // The worst case the model can meet (peak 10 000 cd/m²) must give a valid BT.2390 curve.
-    new Bt2390Eetf({ srcMin: 0, srcMax: PQ_MAX_NITS, dstMin: 0, dstMax: o.targetPeak });
+    new Bt2390Eetf({ srcMin: 0, srcMax: PQ_MAX_NITS, dstMin: 0, dstMax: o.targetPeak, topSlope });
     this.#release = o.releaseSeconds > 0 ? Math.exp(-1 / (o.releaseSeconds * o.frameRate)) : 0;
     this.#quantum = 10 ** o.peakDecimals;
     this.contentHash = createHash('sha256')
@@ -181,6 +192,8 @@ export class ClassicalToneModel implements ToneModel {
           id: this.id,
           version: 1,
           ...o,
+          // Absent at 0 (BT.2390 itself), so files made before the option existed keep their hash.
+          ...(topSlope > 0 ? { topSlope } : {}),
           peakFloorFactor: PEAK_FLOOR_FACTOR,
           sceneCutFloorNits: SCENE_CUT_FLOOR_NITS,
           analysisStep: ANALYSIS_STEP,
@@ -300,7 +313,7 @@ export class ClassicalToneModel implements ToneModel {
       // Most recently used last, so the oldest is evicted first.
       this.#eetfCache.delete(peak);
     } else {
-      lut = new EetfLut({ srcMin: 0, srcMax: peak, dstMin: 0, dstMax: this.options.targetPeak });
+      lut = new EetfLut({ srcMin: 0, srcMax: peak, dstMin: 0, dstMax: this.options.targetPeak, topSlope: this.options.topSlope });
       if (this.#eetfCache.size >= EETF_CACHE_SIZE) this.#eetfCache.delete(this.#eetfCache.keys().next().value!);
     }
     this.#eetfCache.set(peak, lut);

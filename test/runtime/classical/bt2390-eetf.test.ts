@@ -10,8 +10,12 @@ const CASES: EetfParams[] = [
   { srcMin: 0, srcMax: 200, dstMin: 0, dstMax: 100 },
   // With a black lift (target black above the mastering black).
   { srcMin: 0.005, srcMax: 4000, dstMin: 0.1, dstMax: 500 },
+  // With a slope at the top (the classical-soft model's 0.1), with and without the black lift.
+  { srcMin: 0, srcMax: 1000, dstMin: 0, dstMax: 100, topSlope: 0.1 },
+  { srcMin: 0, srcMax: 4000, dstMin: 0, dstMax: 100, topSlope: 0.1 },
+  { srcMin: 0.005, srcMax: 4000, dstMin: 0.1, dstMax: 500, topSlope: 0.05 },
 ];
-const name = (p: EetfParams): string => `[${p.srcMin}, ${p.srcMax}] → [${p.dstMin}, ${p.dstMax}]`;
+const BT2390_CASES = CASES.filter((p) => !p.topSlope);
 
 /** n values log-spaced over [lo, hi]. */
 function logSpace(lo: number, hi: number, n: number): number[] {
@@ -38,13 +42,51 @@ function specEetf(l: number, p: EetfParams): number {
   return pqDecode(e3 * (pqW - pqB) + pqB);
 }
 
+/** The topSlope spline written out from its definition: slope m + (1−m)(1−T)^(n−1) integrated from the knee. */
+function specSoftTop(l: number, p: EetfParams): number {
+  const m = p.topSlope!;
+  const top = pqEncode(p.srcMax);
+  const e1 = pqEncode(l) / top;
+  const ks = 1.5 * (pqEncode(p.dstMax) / top) - 0.5;
+  if (e1 < ks) return l;
+  const n = (3 * (1 - m)) / (1 - 3 * m);
+  // Midpoint rule over the slope, 20 000 steps: exact enough to check the closed form to 1e-8.
+  const steps = 20000;
+  const dt = (e1 - ks) / (1 - ks) / steps;
+  let integral = 0;
+  for (let i = 0; i < steps; i++) integral += m + (1 - m) * (1 - (i + 0.5) * dt) ** (n - 1);
+  return pqDecode((ks + (1 - ks) * integral * dt) * top);
+}
+
 describe('Bt2390Eetf (exact)', () => {
-  it.each(CASES)('matches BT.2390 written out step by step for %j', (p) => {
+  it.each(BT2390_CASES)('matches BT.2390 written out step by step for %j', (p) => {
     const e = new Bt2390Eetf(p);
     for (const l of logSpace(Math.max(p.srcMin, 1e-3), p.srcMax, 200)) {
       expect(e.map(l)).toBeCloseTo(specEetf(l, p), 9);
       expect(Math.abs(e.map(l) / specEetf(l, p) - 1)).toBeLessThan(1e-10);
     }
+  });
+
+  it.each([0.05, 0.1, 0.3])('with topSlope %f keeps BT.2390\'s knee and peak, ends at that slope, and integrates its slope', (m) => {
+    const p = { srcMin: 0, srcMax: 1000, dstMin: 0, dstMax: 100 };
+    const soft = new Bt2390Eetf({ ...p, topSlope: m });
+    const hard = new Bt2390Eetf(p);
+    expect(soft.topSlope).toBe(m);
+    expect(soft.kneeStart).toBe(hard.kneeStart);
+    expect(soft.kneeNits).toBe(hard.kneeNits);
+    expect(Math.abs(soft.peakOutNits / 100 - 1)).toBeLessThan(1e-12);
+    for (const l of logSpace(1, 1000, 60)) {
+      expect(Math.abs(soft.map(l) / specSoftTop(l, { ...p, topSlope: m }) - 1)).toBeLessThan(1e-8);
+      // Below BT.2390 above the knee (mid highlights compressed more), equal below it.
+      if (l > hard.kneeNits * 1.01 && l < 999) expect(soft.map(l)).toBeLessThan(hard.map(l));
+    }
+    const h = 1e-7;
+    expect((soft.mapNormalised(1) - soft.mapNormalised(1 - h)) / h).toBeCloseTo(m, 5);
+    expect((hard.mapNormalised(1) - hard.mapNormalised(1 - h)) / h).toBeCloseTo(0, 5);
+    // What the top 8-bit SDR codes stand for: BT.2390 expands 234 → 235 to 496 → 1000 cd/m².
+    const code = (c: number): number => 100 * ((c - 16) / 219) ** 2.4;
+    expect(hard.unmap(code(234))).toBeLessThan(500);
+    expect(soft.unmap(code(234))).toBeGreaterThan(m >= 0.1 ? 900 : 800);
   });
 
   it.each(CASES.filter((p) => p.dstMin === 0))('is the identity below the knee and reaches dstMax at srcMax for %j', (p) => {
@@ -95,8 +137,8 @@ describe('Bt2390Eetf (exact)', () => {
     const k = e.kneeNits;
     const dl = (x: number, y: number): number => Math.log(e.map(y) / e.map(x)) / Math.log(y / x);
     expect(Math.abs(dl(k, k * (1 + 1e-6)) - dl(k * (1 - 1e-6), k))).toBeLessThan(1e-3);
-    // A real bend further up, so the test could see one (slope 0 at srcMax).
-    expect(dl(p.srcMax * 0.999, p.srcMax)).toBeLessThan(0.05);
+    // A real bend further up, so the test could see one (slope 0 at srcMax, or topSlope).
+    expect(dl(p.srcMax * 0.999, p.srcMax)).toBeLessThan(p.topSlope ? 0.5 : 0.05);
   });
 
   it.each(CASES)('inverts exactly: E(E⁻¹(y)) = y to 1e-12, E⁻¹(E(x)) = x to 1e-9 below 0.9·srcMax, for %j', (p) => {
@@ -139,6 +181,8 @@ describe('Bt2390Eetf (exact)', () => {
     expect(() => new Bt2390Eetf({ ...SDR, dstMax: Number.NaN })).toThrow(/params.dstMax must be a cd\/m² value in \[0, 10000\], got NaN/);
     expect(() => new Bt2390Eetf({ ...SDR, srcMax: 10000, dstMax: 5 })).toThrow(/too far below source peak 10000.*knee start negative/);
     expect(() => new Bt2390Eetf({ srcMin: 0, srcMax: 1000, dstMin: 20, dstMax: 100 })).toThrow(/black lift non-monotone/);
+    expect(() => new Bt2390Eetf({ ...SDR, topSlope: 0.4 })).toThrow(/params.topSlope must be a number in \[0, 0.3\], got 0.4/);
+    expect(() => new Bt2390Eetf({ ...SDR, topSlope: Number.NaN })).toThrow(/params.topSlope .* got NaN/);
   });
 });
 

@@ -69,9 +69,10 @@ describe('classical SIMD kernels', () => {
     const f = frame();
     const { width: w, height: h } = f;
     const hlg = f.transfer === 'hlg' ? hlgDisplayTables(1000) : null;
-    // Two peaks in turn, so the per-frame tables are swapped between calls.
-    for (const peak of [1000, 403.7, 1000]) {
-      const setup = { hlg, eetf: new EetfLut({ srcMin: 0, srcMax: peak, dstMin: 0, dstMax: 100 }), dstPeak: 100 };
+    // Peaks in turn, so the per-frame tables are swapped between calls; the last with the
+    // classical-soft curve (topSlope 0.1), whose top is not flat.
+    for (const [peak, topSlope] of [[1000, 0], [403.7, 0], [1000, 0], [1000, 0.1]] as const) {
+      const setup = { hlg, eetf: new EetfLut({ srcMin: 0, srcMax: peak, dstMin: 0, dstMax: 100, topSlope }), dstPeak: 100 };
       const js = sdrPlanes(w, h);
       const simd = sdrPlanes(w, h);
       reverseKernel(w, h, f.planes, js, setup);

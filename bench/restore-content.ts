@@ -6,6 +6,7 @@
  * HDR source itself. Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
  *
  *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-soft]
+ *   (--model classical-slope-0.15: the classical model with that top slope, see slope-models.ts)
  *
  * If x265 alone on duhdr's restore is slower than ffmpeg's whole restore route, no speed-up of
  * duhdr's own work reaches the route's speed: the restored content has to cost x265 less.
@@ -17,6 +18,8 @@ import { parseArgs } from 'node:util';
 import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
 // The built pipeline, as the duhdr command runs it (see bench/pipeline.ts).
 import { encode, loadPreset, restore } from '../dist/pipeline/index.js';
+import { ClassicalToneModel, MODEL_TABLE } from '../dist/runtime/index.js';
+import { registerSlopeModels } from './slope-models.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'classical-soft' },
   },
 });
+registerSlopeModels([values.model], MODEL_TABLE, ClassicalToneModel);
 const frames = Number(values.frames);
 const runs = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), 'duhdr-bench-restore-content-'));

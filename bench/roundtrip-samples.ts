@@ -5,6 +5,7 @@
  * bitrate and TMQI.
  *
  *   npx tsx bench/roundtrip-samples.ts [--models classical-bt2390,dual-v1]
+ *   npx tsx bench/roundtrip-samples.ts --models classical-slope-0.05,classical-slope-0.15   (the top-slope sweep)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,11 @@ import { parseArgs } from 'node:util';
 import { evaluate } from '../src/eval/index.js';
 import { FrameReader } from '../src/io/index.js';
 import { encode, restore } from '../src/pipeline/index.js';
+import { ClassicalToneModel, MODEL_TABLE } from '../src/runtime/index.js';
+import { registerSlopeModels } from './slope-models.js';
 
 const { values } = parseArgs({ options: { models: { type: 'string', default: 'classical-bt2390,dual-v1' } } });
+registerSlopeModels(values.models.split(','), MODEL_TABLE, ClassicalToneModel);
 const dir = mkdtempSync(join(tmpdir(), 'duhdr-roundtrip-'));
 const samples = new URL('../samples/', import.meta.url).pathname;
 

@@ -6,10 +6,11 @@
 // copied into the module's memory and back out (a few MB a frame, ~1 ms at 1080p); the
 // tables are kernels.ts's, stored as (value, slope) pairs so a lookup is one 64-bit load a lane.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { BT2020_TO_BT709, BT709_TO_BT2020, lumaCoefficients } from '../../color/index.js';
+import { frameByteLength } from '../../io/index.js';
+import { instantiateKernels } from '../wasm-kernels.js';
 import type { EetfLut } from './bt2390-eetf.js';
 import type { BitTable } from './curve-lut.js';
 import { TABLES, checkSetup, forwardGainTable, type ForwardSetup, type Planes, type ReverseSetup } from './kernels.js';
@@ -18,12 +19,6 @@ import { TABLES, checkSetup, forwardGainTable, type ForwardSetup, type Planes, t
 export const CLASSICAL_WASM = fileURLToPath(new URL('../../../dist/simd/classical-kernels.wasm', import.meta.url));
 
 type Ptr = number;
-/** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
-type WasmApi = {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-const { WebAssembly: Wasm } = globalThis as unknown as { WebAssembly: WasmApi };
 type Exports = {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): Ptr;
@@ -74,19 +69,7 @@ function pairs(e: Exports, t: Float64Array, last: number): Loaded {
 /** This thread's module, instantiated on first use with kernels.ts's static tables copied in. */
 function wasm(): Module {
   if (instance) return instance;
-  if (!existsSync(CLASSICAL_WASM)) throw new Error(`${CLASSICAL_WASM} is missing: build it with \`npm run build\` (npm install does this)`);
-  // Straight to optimised code (see learned/simd-kernels.ts: the baseline tier is slower).
-  setFlagsFromString('--no-liftoff');
-  let module: object;
-  try {
-    module = new Wasm.Module(readFileSync(CLASSICAL_WASM));
-  } finally {
-    setFlagsFromString('--liftoff');
-  }
-  const abort = (): never => {
-    throw new Error('classical-kernels.wasm aborted');
-  };
-  const e = new Wasm.Instance(module, { env: { abort } }).exports as Exports;
+  const e = instantiateKernels<Exports>(CLASSICAL_WASM);
   const shifts: [keyof Exports, BitTable | number][] = [
     ['GAMMA_ENC_SHIFT', TABLES.gammaEncode], ['PQ_ENC_SHIFT', TABLES.pqEncode], ['HLG_OETF_SHIFT', TABLES.hlgOetf],
     ['SIG_SCALE', TABLES.sigScale], ['SIG_OFFSET', TABLES.sigOffset], ['SIG_SEGMENTS', TABLES.sigSegments],
@@ -118,17 +101,13 @@ function wasm(): Module {
 /** Whether the built module is there (tests and benches say so instead of failing). */
 export const hasClassicalSimd = (): boolean => existsSync(CLASSICAL_WASM);
 
-/** Bytes of 4:2:0 planes of `bytesPerSample` samples. */
-const frameBytes = (width: number, height: number, bytesPerSample: number): number =>
-  bytesPerSample * (width * height + 2 * ((width + 1) >> 1) * ((height + 1) >> 1));
-
 /** Buffers for frames of this size (kept until the size changes). */
 function buffers(m: Module, width: number, height: number): NonNullable<Module['size']> {
   if (m.size && m.size.width === width && m.size.height === height) return m.size;
   if (m.size) for (const p of [m.size.input, m.size.output, m.size.scratch]) m.e.release(p);
   m.size = null;
   // 16-bit samples at most either way, plus slack for whole-vector reads past the last row.
-  const bytes = frameBytes(width, height, 2) + 64;
+  const bytes = frameByteLength('yuv420p10le', width, height) + 64;
   m.size = { width, height, input: m.e.alloc(bytes), output: m.e.alloc(bytes), scratch: m.e.alloc(m.e.scratchBytes(width)) };
   return m.size;
 }

@@ -8,27 +8,21 @@
 // frame size's buffers in that memory: per frame of a batch, three float32 planes with rows
 // padded to whole vectors; the integer frames are copied in and out.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import {
   BT2020_TO_BT709, BT709_TO_BT2020, YuvFrameConverter, codeRange, hlgDecodePlanes, lumaCoefficients, pqEncodePlane,
   type IntPlane, type RgbPlanes, type YuvLayout,
 } from '../../color/index.js';
 import { BT709_LUMA } from '../../model/index.js';
 import type { HdrSourceInfo, ModelFrame } from '../tone-model.js';
+import { instantiateKernels } from '../wasm-kernels.js';
 import { BITS, MIN_EXP, SIG_SEG, TABLES, cachedTaps, starts, type LowResOutputs } from './full-res.js';
 
 /** Where the build puts the module: <package>/dist/simd/ (the same path from src/ and from dist/). */
 export const KERNELS_WASM = fileURLToPath(new URL('../../../dist/simd/learned-kernels.wasm', import.meta.url));
 
 type Ptr = number;
-/** The part of the WebAssembly API used here (this project's TypeScript libs do not declare it). */
-type WasmApi = {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-const { WebAssembly: Wasm } = globalThis as unknown as { WebAssembly: WasmApi };
 type Exports = {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): Ptr;
@@ -51,20 +45,7 @@ let kernels: Exports | null = null;
 /** This thread's module, instantiated on first use with full-res.ts's tables copied in. */
 function wasm(): Exports {
   if (kernels) return kernels;
-  if (!existsSync(KERNELS_WASM)) throw new Error(`${KERNELS_WASM} is missing: build it with \`npm run build\` (npm install does this)`);
-  // Straight to optimised code: V8 otherwise starts a module on its baseline compiler, and a
-  // long kernel call stays there until the next call (1.3-1.8x slower at 1080p, measured).
-  setFlagsFromString('--no-liftoff');
-  let module: object;
-  try {
-    module = new Wasm.Module(readFileSync(KERNELS_WASM));
-  } finally {
-    setFlagsFromString('--liftoff');
-  }
-  const abort = (): never => {
-    throw new Error('learned-kernels.wasm aborted');
-  };
-  const e = new Wasm.Instance(module, { env: { abort } }).exports as Exports;
+  const e = instantiateKernels<Exports>(KERNELS_WASM);
   if (e.SIG_SEG.value !== SIG_SEG || e.MIN_EXP.value !== MIN_EXP || e.BITS.value !== BITS) {
     throw new Error(`${KERNELS_WASM} was built for other tables than full-res.ts: rebuild it with \`npm run build\``);
   }

@@ -11,6 +11,8 @@
 // are processed in whole vectors; what lies past the width is computed from neighbouring
 // samples or zeros and never written out (rows are copied out at their true length).
 
+import { gatherLerp } from '../../simd/gather';
+
 export function alloc(bytes: usize): usize {
   const p = heap.alloc(bytes);
   memory.fill(p, 0, bytes);
@@ -80,15 +82,6 @@ export function setFrameTables(gain: usize, gainLast: i32, ootf: usize, ootfLast
   HLG_OOTF_LAST = ootfLast;
 }
 
-/** value + w·slope of the (value, slope) knots `idx` of `tab`. */
-@inline function gatherLerp(tab: usize, idx: v128, w: v128): v128 {
-  const off = i32x4.shl(idx, 3);
-  let a = v128.load64_zero(tab + <usize>i32x4.extract_lane(off, 0));
-  a = v128.load64_lane(tab + <usize>i32x4.extract_lane(off, 1), a, 1);
-  let b = v128.load64_zero(tab + <usize>i32x4.extract_lane(off, 2));
-  b = v128.load64_lane(tab + <usize>i32x4.extract_lane(off, 3), b, 1);
-  return f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), f32x4.mul(w, v128.shuffle<f32>(a, b, 1, 3, 5, 7)));
-}
 
 /** A uniform signal table at signal s (the table's padding holds the curve's clamping). */
 @inline function lookSignal(tab: usize, s: v128): v128 {

@@ -10,6 +10,8 @@
 // with a row stride that is a multiple of 4 pixels, so every row is whole vectors; the
 // columns past the width hold copies and are never read back out.
 
+import { gatherLerp } from '../../simd/gather';
+
 export function alloc(bytes: usize): usize {
   return heap.alloc(bytes);
 }
@@ -49,15 +51,6 @@ export function setTables(pqDec: usize, pqEnc: usize, gammaEnc: usize, gammaDec:
   return f32x4.splat(load<f32>(CONSTS + (<usize>i << 2)));
 }
 
-/** value + w·slope of the (value, slope) knots `idx` of `tab`. */
-@inline function gatherLerp(tab: usize, idx: v128, w: v128): v128 {
-  const off = i32x4.shl(idx, 3);
-  let a = v128.load64_zero(tab + <usize>i32x4.extract_lane(off, 0));
-  a = v128.load64_lane(tab + <usize>i32x4.extract_lane(off, 1), a, 1);
-  let b = v128.load64_zero(tab + <usize>i32x4.extract_lane(off, 2));
-  b = v128.load64_lane(tab + <usize>i32x4.extract_lane(off, 3), b, 1);
-  return f32x4.add(v128.shuffle<f32>(a, b, 0, 2, 4, 6), f32x4.mul(w, v128.shuffle<f32>(a, b, 1, 3, 5, 7)));
-}
 
 /** A bit-pattern table at x, clamped to [2^MIN_EXP, 1] (negative and NaN-free: below goes to the first knot). */
 @inline function lookBits(tab: usize, x: v128): v128 {

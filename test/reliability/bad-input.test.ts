@@ -33,6 +33,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'notes.mkv'), 'this is a text file, not a video\n'.repeat(30));
   const whole = join(dir, 'whole.mkv');
   copyFileSync(sample('city-pq.mkv'), whole);
+  // A private copy: other test files run ffmpeg on the shared sample at the same time, and the
+  // no-process-left check looks for processes naming the input.
+  copyFileSync(sample('city-sdr.mkv'), join(dir, 'city-sdr.mkv'));
   writeFileSync(join(dir, 'cut.mkv'), readFileSync(whole).subarray(0, 60_000));
   const flipped = readFileSync(whole);
   for (let i = 0; i < 300; i++) flipped[4000 + ((i * 7919 * 13) % (flipped.length - 8000))]! ^= 0xff;
@@ -78,7 +81,7 @@ cases.push(
   encodeCase('a resolution beyond the memory budget', 'huge.mkv', /huge\.mkv: 8448x4352 is larger than 8K \(8192x4352\), beyond duhdr's memory budget per frame$/),
   encodeCase('variable frame rate', 'vfr.mkv', /vfr\.mkv: has a variable frame rate, which duhdr would not keep — convert it to constant first/),
   encodeCase('missing colour tags (refused with a hint)', 'untagged.mkv', /untagged\.mkv: has no HDR transfer tag \(untagged\) — retag it as PQ/),
-  { name: 'SDR given to encode', file: () => sample('city-sdr.mkv'), args: () => ['encode', sample('city-sdr.mkv'), '-o', out('sdr')],
+  { name: 'SDR given to encode', file: () => f('city-sdr.mkv'), args: () => ['encode', f('city-sdr.mkv'), '-o', out('sdr')],
     stderr: /city-sdr\.mkv: is SDR \(transfer bt709\) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`$/ },
   { name: 'HDR10 given to restore', file: () => f('whole.mkv'), args: () => ['restore', f('whole.mkv'), '-o', out('hdr-restore')],
     stderr: /whole\.mkv: is already HDR \(PQ\) — restore takes the SDR that `duhdr encode` made$/ },

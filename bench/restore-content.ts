@@ -1,9 +1,10 @@
 /**
  * bench/restore-content: how much of restore's time is x265 working on what the model restores.
- * Times x265 alone (same settings as the hdr10-x265 preset, from raw frames on disk) on three
+ * Times x265 alone (same settings as the hdr10-x265 preset, from raw frames on disk) on four
  * versions of the same 1080p clip, side by side: ffmpeg's SDR-in-PQ (what bench/pipeline's
- * ffmpeg restore encodes), duhdr's restored HDR (restored losslessly, then decoded), and the
- * HDR source itself. Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
+ * ffmpeg restore encodes), duhdr's restored HDR (restored losslessly, then decoded), the same
+ * restore of a lossless SDR (no x264 coding noise to stretch), and the HDR source itself.
+ * Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
  *
  *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-soft]
  *   (--model classical-slope-0.15: the classical model with that top slope, see slope-models.ts)
@@ -11,7 +12,7 @@
  * If x265 alone on duhdr's restore is slower than ffmpeg's whole restore route, no speed-up of
  * duhdr's own work reaches the route's speed: the restored content has to cost x265 less.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,11 +53,22 @@ try {
   await encode({ input: source, output: sdr, preset: 'x264-crf', model: values.model });
   const restored = join(dir, 'restored-lossless.mkv');
   await restore({ input: sdr, output: restored, preset: 'hdr10-x265-lossless' });
+  // The same model on a lossless SDR: what is left when x264's coding noise is not there.
+  const losslessPreset = join(dir, 'x264-lossless.json');
+  writeFileSync(losslessPreset, JSON.stringify({ description: 'x264 lossless', kind: 'sdr', encoder: { codec: 'libx264', pixelFormat: 'yuv420p', preset: 'ultrafast', crf: 0 } }));
+  const sdrLossless = join(dir, 'sdr-lossless.mkv');
+  await encode({ input: source, output: sdrLossless, preset: losslessPreset, model: values.model });
+  const restoredFromLossless = join(dir, 'restored-from-lossless.mkv');
+  await restore({ input: sdrLossless, output: restoredFromLossless, preset: 'hdr10-x265-lossless' });
   // Raw 10-bit frames of each version, so x265 is all that is timed.
-  const raw = { 'ffmpeg SDR-in-PQ': join(dir, 'ffmpeg.y4m'), "duhdr's restore": join(dir, 'duhdr.y4m'), 'HDR source': join(dir, 'source.y4m') };
+  const raw = {
+    'ffmpeg SDR-in-PQ': join(dir, 'ffmpeg.y4m'), "duhdr's restore": join(dir, 'duhdr.y4m'),
+    'restore, lossless SDR': join(dir, 'duhdr-lossless.y4m'), 'HDR source': join(dir, 'source.y4m'),
+  };
   const y4m = ['-pix_fmt', 'yuv420p10le', '-f', 'yuv4mpegpipe', '-strict', '-1'];
   await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le', ...y4m, raw['ffmpeg SDR-in-PQ']]);
   await ff([...quiet, '-i', restored, '-map', '0:v', ...y4m, raw["duhdr's restore"]]);
+  await ff([...quiet, '-i', restoredFromLossless, '-map', '0:v', ...y4m, raw['restore, lossless SDR']]);
   await ff([...quiet, '-i', source, '-map', '0:v', ...y4m, raw['HDR source']]);
   const p = await loadPreset('hdr10-x265', 'hdr');
   const x265 = ['-c:v', 'libx265', '-preset', p.encoder.preset!, '-crf', String(p.encoder.crf), '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error'];
@@ -79,7 +91,7 @@ try {
     const mse = [...stats.matchAll(/mse_y:([\d.]+)/g)].map((m) => Number(m[1]));
     const mean = mse.reduce((a, b) => a + b, 0) / mse.length;
     const y = mean > 0 ? (10 * Math.log10(1023 ** 2 / mean)).toFixed(2) : 'inf';
-    console.log(`${name.padEnd(18)} x265 ${f.toFixed(2)} fps (${(f / base).toFixed(3)}x of SDR-in-PQ)   ${(bytes / 1e6).toFixed(2)} MB   Y PSNR vs source ${y} dB`);
+    console.log(`${name.padEnd(21)} x265 ${f.toFixed(2)} fps (${(f / base).toFixed(3)}x of SDR-in-PQ)   ${(bytes / 1e6).toFixed(2)} MB   Y PSNR vs source ${y} dB`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

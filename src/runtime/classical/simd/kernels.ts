@@ -2,8 +2,9 @@
 //
 // The classical model's pixel loops, four pixels an instruction in float32:
 // src/runtime/classical/kernels.ts is the readable JS twin (float64, one pixel at a time) and
-// the reference these are tested against. The chain, the tables and the rounding rules are
-// the same; the lookups read (value, slope) pairs built from the JS tables by the loader
+// the reference these are tested against. The chain and the tables are the same; codes round
+// ties to even (roundInt, far cheaper than V8's saturating float-to-int) where kernels.ts
+// rounds them up. The lookups read (value, slope) pairs built from the JS tables by the loader
 // (../simd-kernels.ts), one 64-bit load a lane (WebAssembly has no gather).
 //
 // Each luma row runs as three short loops through float rows (decode to light, tone map,
@@ -11,7 +12,7 @@
 // are processed in whole vectors; what lies past the width is computed from neighbouring
 // samples or zeros and never written out (rows are copied out at their true length).
 
-import { gatherLerp } from '../../simd/gather';
+import { gatherLerp, gatherUniform, roundInt } from '../../simd/gather';
 
 export function alloc(bytes: usize): usize {
   const p = heap.alloc(bytes);
@@ -85,15 +86,16 @@ export function setFrameTables(gain: usize, gainLast: i32, ootf: usize, ootfLast
 
 /** A uniform signal table at signal s (the table's padding holds the curve's clamping). */
 @inline function lookSignal(tab: usize, s: v128): v128 {
-  const t = f32x4.pmin(f32x4.splat(<f32>SIG_SEGMENTS), f32x4.pmax(f32x4.splat(0), f32x4.add(f32x4.mul(s, f32x4.splat(SIG_SCALE)), f32x4.splat(SIG_OFFSET))));
-  const i = i32x4.trunc_sat_f32x4_s(t);
-  return gatherLerp(tab, i, f32x4.sub(t, f32x4.convert_i32x4_s(i)));
+  return gatherUniform(tab, f32x4.pmin(f32x4.splat(<f32>SIG_SEGMENTS), f32x4.pmax(f32x4.splat(0), f32x4.add(f32x4.mul(s, f32x4.splat(SIG_SCALE)), f32x4.splat(SIG_OFFSET)))));
 }
 
-/** A bit-indexed table at non-negative x (BitTable.at: clamped at the last knot). */
+/**
+ * A bit-indexed table at non-negative x (BitTable.at: clamped at the last knot). The weight's
+ * bits fit 31, so the signed conversion (one instruction; the unsigned one is emulated) is exact.
+ */
 @inline function lookBits(tab: usize, x: v128, shift: i32, last: i32): v128 {
   const j = i32x4.min_u(i32x4.shr_u(x, shift), i32x4.splat(last));
-  const w = f32x4.mul(f32x4.convert_i32x4_u(v128.and(x, i32x4.splat((1 << shift) - 1))), f32x4.splat(<f32>1 / <f32>(1 << shift)));
+  const w = f32x4.mul(f32x4.convert_i32x4_s(v128.and(x, i32x4.splat((1 << shift) - 1))), f32x4.splat(<f32>1 / <f32>(1 << shift)));
   return gatherLerp(tab, j, w);
 }
 
@@ -102,10 +104,10 @@ export function setFrameTables(gain: usize, gainLast: i32, ootf: usize, ootfLast
   return f32x4.add(f32x4.add(f32x4.mul(kr, r), f32x4.mul(kg, g)), f32x4.mul(kb, b));
 }
 
-/** Four samples (8- or 16-bit) at byte address p, as floats. */
+/** Four samples (8- or 16-bit) at byte address p, as floats (signed conversion: they fit 16 bits). */
 @inline function load4(p: usize, wide: bool): v128 {
-  if (wide) return f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(v128.load64_zero(p)));
-  return f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
+  if (wide) return f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(v128.load64_zero(p)));
+  return f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
 }
 
 /** Four codes to 8- or 16-bit samples at byte address p. */
@@ -173,14 +175,15 @@ function blendChroma(cb: usize, cr: usize, wide: bool, zero: f32, y: i32, cw: i3
 
 /**
  * Luma codes of signals r, g, b (weights kr, kg, kb) into the code row, and B'−Y', R'−Y' into
- * the chroma sums (added to the first row's for the second row of a pair).
+ * the chroma sums (added to the first row's for the second row of a pair). Codes round ties to
+ * even, as writeChroma does.
  */
 @inline function encode4(
   x: i32, r: v128, g: v128, b: v128, kr: v128, kg: v128, kb: v128, yScale: v128, yOff: v128, yMax: v128,
   wide: bool, second: bool, codes: usize, du: usize, dv: usize,
 ): void {
   const yl = dot(kr, kg, kb, r, g, b);
-  const q = i32x4.trunc_sat_f32x4_s(f32x4.pmin(yMax, f32x4.add(yOff, f32x4.mul(yScale, yl))));
+  const q = roundInt(f32x4.pmin(yMax, f32x4.add(yOff, f32x4.mul(yScale, yl))));
   store4(codes + (wide ? <usize>x << 1 : <usize>x), q, wide);
   const o = <usize>x << 2;
   let cu = f32x4.sub(b, yl), cv = f32x4.sub(r, yl);
@@ -203,7 +206,8 @@ function blendChroma(cb: usize, cr: usize, wide: bool, zero: f32, y: i32, cw: i3
 
 /**
  * Chroma row cy from the sums of a row pair: [1, 2, 1] around each even column, times mul (Cr:
- * mul·crScale), plus zero, rounded down with 0.5 added and clamped to [0, max].
+ * mul·crScale), plus zero, clamped to [0, max] and rounded (ties to even: kernels.ts rounds them
+ * up, so the two may differ by one code at exact ties).
  */
 function writeChroma(
   du: usize, dv: usize, width: i32, cw: i32, cy: i32, mul: f32, crScale: f32, zero: f32, max: f32, wide: bool,
@@ -215,13 +219,13 @@ function writeChroma(
   store<f32>(dv - 4, load<f32>(dv));
   store<f32>(du + (<usize>width << 2), load<f32>(du + (<usize>(width - 1) << 2)));
   store<f32>(dv + (<usize>width << 2), load<f32>(dv + (<usize>(width - 1) << 2)));
-  const off = f32x4.splat(zero + <f32>0.5), vmax = f32x4.splat(max), zeroV = f32x4.splat(0);
+  const off = f32x4.splat(zero), vmax = f32x4.splat(max), zeroV = f32x4.splat(0);
   const row = <usize>cy * <usize>cw * bps;
   for (let plane = 0; plane < 2; plane++) {
     const d = plane == 0 ? du : dv;
     const m = f32x4.splat(plane == 0 ? mul : mul * crScale);
     for (let cx = 0; cx < cw; cx += 4) {
-      const q = i32x4.trunc_sat_f32x4_s(f32x4.pmin(vmax, f32x4.pmax(zeroV, f32x4.add(off, f32x4.mul(m, taps121(d, cx))))));
+      const q = roundInt(f32x4.pmin(vmax, f32x4.pmax(zeroV, f32x4.add(off, f32x4.mul(m, taps121(d, cx))))));
       store4(codes + <usize>cx * bps, q, wide);
     }
     memory.copy((plane == 0 ? cb : cr) + row, codes, <usize>cw * bps);
@@ -252,6 +256,10 @@ export function constants(): usize {
 @inline function kf(i: i32): f32 {
   return load<f32>(CONSTS + (<usize>i << 2));
 }
+/** Constant i times s, splatted. */
+@inline function ks(i: i32, s: f32): v128 {
+  return f32x4.splat(kf(i) * s);
+}
 const A0 = 0, B0 = 9, K20 = 18, K7 = 21;
 
 /**
@@ -273,11 +281,13 @@ export function reverse(
   const yOff = f32x4.splat(64), yMul = f32x4.splat(<f32>1 / <f32>876);
   const crR = f32x4.splat((<f32>2 * (<f32>1 - kr)) / <f32>896), cbB = f32x4.splat((<f32>2 * (<f32>1 - kb)) / <f32>896);
   const cbG = f32x4.splat(-(<f32>2 * kb * (<f32>1 - kb)) / kg / <f32>896), crG = f32x4.splat(-(<f32>2 * kr * (<f32>1 - kr)) / kg / <f32>896);
-  const a0 = k(A0), a1 = k(A0 + 1), a2 = k(A0 + 2), a3 = k(A0 + 3), a4 = k(A0 + 4), a5 = k(A0 + 5), a6 = k(A0 + 6), a7 = k(A0 + 7), a8 = k(A0 + 8);
+  // BT.2020 -> BT.709 over the SDR peak.
+  const a0 = ks(A0, invPeak), a1 = ks(A0 + 1, invPeak), a2 = ks(A0 + 2, invPeak), a3 = ks(A0 + 3, invPeak), a4 = ks(A0 + 4, invPeak);
+  const a5 = ks(A0 + 5, invPeak), a6 = ks(A0 + 6, invPeak), a7 = ks(A0 + 7, invPeak), a8 = ks(A0 + 8, invPeak);
   const w20r = k(K20), w20g = k(K20 + 1), w20b = k(K20 + 2), w7r = k(K7), w7g = k(K7 + 1), w7b = k(K7 + 2);
-  const yScale = f32x4.splat(219), yRound = f32x4.splat(16.5), yMax = f32x4.splat(255);
+  const yScale = f32x4.splat(219), yZero = f32x4.splat(16), yMax = f32x4.splat(255);
   const tab = hlg ? HLG_DEC : PQ_DEC;
-  const zero = f32x4.splat(0), kneeV = f32x4.splat(knee), ip = f32x4.splat(invPeak);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), kneeV = f32x4.splat(knee), peak = f32x4.splat(<f32>1 / invPeak);
   // 8-bit limited chroma out: 128 + 224·(B'−Y')/(2(1−kb)), the 1/8 of the 2×[1, 2, 1] filter folded in.
   const k7r = kf(K7), k7b = kf(K7 + 2);
   const cbMul: f32 = <f32>224 / (<f32>2 * (<f32>1 - k7b)) / <f32>8;
@@ -303,18 +313,23 @@ export function reverse(
           v128.store(lb + o, f32x4.mul(gain, eb));
         }
       }
-      // 2. BT.709, negatives clipped, maxRGB gain (1 below the knee) over the SDR peak.
+      // 2. BT.709 over the SDR peak (the matrix holds invPeak), negatives clipped; then the
+      // maxRGB gain (1 below the knee: vectors wholly below it are left as they are). Two
+      // loops: one holds fewer constants than x86's 16 vector registers.
       for (let x = 0; x < width; x += 4) {
         const o = <usize>x << 2;
         const r20 = v128.load(lr + o), g20 = v128.load(lg + o), b20 = v128.load(lb + o);
-        const r = f32x4.pmax(zero, dot(a0, a1, a2, r20, g20, b20));
-        const g = f32x4.pmax(zero, dot(a3, a4, a5, r20, g20, b20));
-        const b = f32x4.pmax(zero, dot(a6, a7, a8, r20, g20, b20));
-        const m = f32x4.max(f32x4.max(r, g), b);
-        // Below the knee (often the whole vector) the gain is 1: no lookup.
+        v128.store(lr + o, f32x4.pmax(zero, dot(a0, a1, a2, r20, g20, b20)));
+        v128.store(lg + o, f32x4.pmax(zero, dot(a3, a4, a5, r20, g20, b20)));
+        v128.store(lb + o, f32x4.pmax(zero, dot(a6, a7, a8, r20, g20, b20)));
+      }
+      for (let x = 0; x < width; x += 4) {
+        const o = <usize>x << 2;
+        const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
+        const m = f32x4.mul(f32x4.max(f32x4.max(r, g), b), peak);
         const above = f32x4.gt(m, kneeV);
-        let gain = ip;
-        if (v128.any_true(above)) gain = v128.bitselect(f32x4.mul(lookBits(EETF_GAIN, m, EETF_GAIN_SHIFT, EETF_GAIN_LAST), ip), ip, above);
+        if (!v128.any_true(above)) continue;
+        const gain = v128.bitselect(lookBits(EETF_GAIN, m, EETF_GAIN_SHIFT, EETF_GAIN_LAST), one, above);
         v128.store(lr + o, f32x4.mul(r, gain));
         v128.store(lg + o, f32x4.mul(g, gain));
         v128.store(lb + o, f32x4.mul(b, gain));
@@ -325,7 +340,7 @@ export function reverse(
         const vr = lookBits(GAMMA_ENC, v128.load(lr + o), GAMMA_ENC_SHIFT, GAMMA_ENC_LAST);
         const vg = lookBits(GAMMA_ENC, v128.load(lg + o), GAMMA_ENC_SHIFT, GAMMA_ENC_LAST);
         const vb = lookBits(GAMMA_ENC, v128.load(lb + o), GAMMA_ENC_SHIFT, GAMMA_ENC_LAST);
-        encode4(x, vr, vg, vb, w7r, w7g, w7b, yScale, yRound, yMax, false, pair == 1, codes, du, dv);
+        encode4(x, vr, vg, vb, w7r, w7g, w7b, yScale, yZero, yMax, false, pair == 1, codes, du, dv);
       }
       memory.copy(yOut + <usize>y * <usize>width, codes, <usize>width);
     }
@@ -354,9 +369,12 @@ export function forward(
   const yOff = f32x4.splat(16), yMul = f32x4.splat(<f32>1 / <f32>219);
   const crR = f32x4.splat((<f32>2 * (<f32>1 - kr)) / <f32>224), cbB = f32x4.splat((<f32>2 * (<f32>1 - kb)) / <f32>224);
   const cbG = f32x4.splat(-(<f32>2 * kb * (<f32>1 - kb)) / kg / <f32>224), crG = f32x4.splat(-(<f32>2 * kr * (<f32>1 - kr)) / kg / <f32>224);
-  const b0 = k(B0), b1 = k(B0 + 1), b2 = k(B0 + 2), b3 = k(B0 + 3), b4 = k(B0 + 4), b5 = k(B0 + 5), b6 = k(B0 + 6), b7 = k(B0 + 7), b8 = k(B0 + 8);
+  // BT.709 -> BT.2020 times dstPeak.
+  const b0 = ks(B0, dstPeak), b1 = ks(B0 + 1, dstPeak), b2 = ks(B0 + 2, dstPeak), b3 = ks(B0 + 3, dstPeak), b4 = ks(B0 + 4, dstPeak);
+  const b5 = ks(B0 + 5, dstPeak), b6 = ks(B0 + 6, dstPeak), b7 = ks(B0 + 7, dstPeak), b8 = ks(B0 + 8, dstPeak);
   const w20r = k(K20), w20g = k(K20 + 1), w20b = k(K20 + 2);
-  const yScale = f32x4.splat(876), yRound = f32x4.splat(64.5), yMax = f32x4.splat(1023);
+  const yScale = f32x4.splat(876), yZero = f32x4.splat(64), yMax = f32x4.splat(1023);
+  const ip = f32x4.splat(<f32>1 / dstPeak), one = f32x4.splat(1);
   const dp = f32x4.splat(dstPeak), kRel = f32x4.splat(kneeRel), ko = f32x4.splat(kneeOut), po = f32x4.splat(peakOut), sm = f32x4.splat(srcMax);
   const il = f32x4.splat(invLw);
   // 10-bit limited chroma out.
@@ -374,22 +392,25 @@ export function forward(
       // 1. Signals (clamped to [0, 1] by the table) to relative SDR light.
       const yp = yIn + <usize>y * <usize>width;
       for (let x = 0; x < width; x += 4) decode4(yp, x, false, yOff, yMul, crR, cbG, crG, cbB, rowU, rowV, GAMMA_DEC, lr, lg, lb);
-      // 2. Inverse EETF on maxRGB, then BT.709 -> BT.2020 (all coefficients positive).
+      // 2. Inverse EETF on maxRGB, as a gain over dstPeak (the matrix holds dstPeak): vectors
+      // wholly below the knee are left as they are. Then BT.709 -> BT.2020 (all coefficients
+      // positive). Two loops: one holds fewer constants than x86's 16 vector registers.
       for (let x = 0; x < width; x += 4) {
         const o = <usize>x << 2;
-        const r0 = v128.load(lr + o), g0 = v128.load(lg + o), b00 = v128.load(lb + o);
-        const m = f32x4.max(f32x4.max(r0, g0), b00);
-        const above = f32x4.gt(m, kRel);
-        let gain = dp;
-        // Below the knee (often the whole vector) the gain is dstPeak: no lookup.
-        if (v128.any_true(above)) {
-          const lm = f32x4.mul(m, dp);
-          const top = lookBits(INV_EETF, f32x4.sub(po, lm), INV_EETF_SHIFT, INV_EETF_LAST);
-          gain = v128.bitselect(top, dp, f32x4.gt(lm, ko));
-          gain = v128.bitselect(f32x4.div(sm, m), gain, f32x4.ge(lm, po));
-          gain = v128.bitselect(gain, dp, above);
-        }
-        const r = f32x4.mul(r0, gain), g = f32x4.mul(g0, gain), b = f32x4.mul(b00, gain);
+        const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
+        const m = f32x4.max(f32x4.max(r, g), b);
+        if (!v128.any_true(f32x4.gt(m, kRel))) continue;
+        const lm = f32x4.mul(m, dp);
+        let gain = lookBits(INV_EETF, f32x4.sub(po, lm), INV_EETF_SHIFT, INV_EETF_LAST);
+        gain = v128.bitselect(f32x4.div(sm, m), gain, f32x4.ge(lm, po));
+        gain = v128.bitselect(f32x4.mul(gain, ip), one, f32x4.gt(lm, ko));
+        v128.store(lr + o, f32x4.mul(r, gain));
+        v128.store(lg + o, f32x4.mul(g, gain));
+        v128.store(lb + o, f32x4.mul(b, gain));
+      }
+      for (let x = 0; x < width; x += 4) {
+        const o = <usize>x << 2;
+        const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
         v128.store(lr + o, dot(b0, b1, b2, r, g, b));
         v128.store(lg + o, dot(b3, b4, b5, r, g, b));
         v128.store(lb + o, dot(b6, b7, b8, r, g, b));
@@ -403,7 +424,7 @@ export function forward(
           const er = lookBits(HLG_OETF, f32x4.mul(r, scale), HLG_OETF_SHIFT, HLG_OETF_LAST);
           const eg = lookBits(HLG_OETF, f32x4.mul(g, scale), HLG_OETF_SHIFT, HLG_OETF_LAST);
           const eb = lookBits(HLG_OETF, f32x4.mul(b, scale), HLG_OETF_SHIFT, HLG_OETF_LAST);
-          encode4(x, er, eg, eb, w20r, w20g, w20b, yScale, yRound, yMax, true, pair == 1, codes, du, dv);
+          encode4(x, er, eg, eb, w20r, w20g, w20b, yScale, yZero, yMax, true, pair == 1, codes, du, dv);
         }
       } else {
         for (let x = 0; x < width; x += 4) {
@@ -411,7 +432,7 @@ export function forward(
           const er = lookBits(PQ_ENC, v128.load(lr + o), PQ_ENC_SHIFT, PQ_ENC_LAST);
           const eg = lookBits(PQ_ENC, v128.load(lg + o), PQ_ENC_SHIFT, PQ_ENC_LAST);
           const eb = lookBits(PQ_ENC, v128.load(lb + o), PQ_ENC_SHIFT, PQ_ENC_LAST);
-          encode4(x, er, eg, eb, w20r, w20g, w20b, yScale, yRound, yMax, true, pair == 1, codes, du, dv);
+          encode4(x, er, eg, eb, w20r, w20g, w20b, yScale, yZero, yMax, true, pair == 1, codes, du, dv);
         }
       }
       memory.copy(yOut + (<usize>y * <usize>width << 1), codes, <usize>width << 1);

@@ -10,7 +10,7 @@
 // with a row stride that is a multiple of 4 pixels, so every row is whole vectors; the
 // columns past the width hold copies and are never read back out.
 
-import { gatherLerp } from '../../simd/gather';
+import { gatherLerp, gatherUniform } from '../../simd/gather';
 
 export function alloc(bytes: usize): usize {
   return heap.alloc(bytes);
@@ -60,15 +60,9 @@ export function setTables(pqDec: usize, pqEnc: usize, gammaEnc: usize, gammaDec:
   return gatherLerp(tab, idx, w);
 }
 
-/**
- * The uniform table at x·SIG_SEG (x clamped to [0, 1]). The segment is t - 0.5 rounded to an
- * integer by adding 1.5·2^23 (cheaper than a float-to-int conversion): floor(t), or t - 1 when t
- * is a whole number, where weight 1 gives the same knot.
- */
+/** The uniform table at x·SIG_SEG (x clamped to [0, 1]). */
 @inline function lookUniform(tab: usize, scaled: v128): v128 {
-  const t = f32x4.pmin(f32x4.splat(<f32>SIG_SEG), f32x4.pmax(f32x4.splat(0), scaled));
-  const m = f32x4.add(f32x4.sub(t, f32x4.splat(0.5)), f32x4.splat(12582912));
-  return gatherLerp(tab, i32x4.sub(m, f32x4.splat(12582912)), f32x4.sub(t, f32x4.sub(m, f32x4.splat(12582912))));
+  return gatherUniform(tab, f32x4.pmin(f32x4.splat(<f32>SIG_SEG), f32x4.pmax(f32x4.splat(0), scaled)));
 }
 
 @inline function lerp(a: v128, b: v128, w: v128): v128 {

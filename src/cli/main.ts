@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { probe } from '../io/index.js';
 import { formatProbe } from './format-probe.js';
-import { runAction } from './run-action.js';
+import { EXIT, runAction } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
 import { transcodeCommand } from './transcode-command.js';
 import { evalCommand } from './eval-command.js';
@@ -68,6 +68,20 @@ ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
   return program;
 }
 
+/** Commander's own errors (unknown option, missing argument, bad choice) throw instead of exiting 1. */
+function throwOnParseErrors(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) throwOnParseErrors(sub);
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const program = buildProgram();
+  throwOnParseErrors(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    // Commander has printed the message; --help and --version end with 0, a bad command line is a usage error.
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT.usage;
+  }
 }

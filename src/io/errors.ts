@@ -25,9 +25,10 @@ export class UnsupportedInputError extends InputError {
   override name = 'UnsupportedInputError';
 }
 
-/** A caller passed a bad option (library boundary). */
+/** A caller passed a bad option (library boundary): a usage error, exit 2 from the CLI. */
 export class OptionError extends DuhdrError {
   override name = 'OptionError';
+  override readonly exitCode: number = 2;
 }
 
 /** ffmpeg or ffprobe failed: carries the command line and the tail of stderr. */

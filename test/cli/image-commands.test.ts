@@ -69,7 +69,7 @@ describe('duhdr encode / restore / upconvert on images', () => {
       stderr: `duhdr: ${noManifest}: carries no duhdr manifest — restore needs an image made by \`duhdr encode\`; for any other SDR image use \`duhdr upconvert\`\n`,
     });
     const s = await runCli(['upconvert', noManifest, '-o', '-']);
-    expect(s).toMatchObject({ code: 1, stderr: 'duhdr: images cannot be streamed to stdout — give an output file or folder\n' });
+    expect(s).toMatchObject({ code: 2, stderr: 'duhdr: images cannot be streamed to stdout — give an output file or folder\n' });
   });
 
   it('fails a folder with one bad file as a whole: one line naming the file, no output left', async () => {

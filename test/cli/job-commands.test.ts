@@ -39,7 +39,7 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(temps()).toEqual([]);
   });
 
-  it('refuses the wrong kind of input with one line and exit 1, writing nothing', async () => {
+  it('refuses the wrong kind of input with one line and exit 1 (a preset of the wrong kind: 2, usage), writing nothing', async () => {
     const out = join(dir, 'nothing.mkv');
     const e = await runCli(['encode', sample('city-sdr.mkv'), '-o', out]);
     expect(e).toMatchObject({ code: 1, stdout: '' });
@@ -51,7 +51,7 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/x\.webm: cannot carry duhdr's manifest in a \.webm file — use \.mkv \(attachment\) or \.mp4 \(metadata tag\)\n$/);
     const preset = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'y.mkv'), '--preset', 'hdr10-x265']);
-    expect(preset.code).toBe(1);
+    expect(preset.code).toBe(2);
     expect(preset.stderr).toMatch(/preset "hdr10-x265" makes HDR video; this command needs an SDR preset \(av1-crf, x264-4mbps, x264-crf, x265-2mbps, x265-crf\)/);
     expect(existsSync(out)).toBe(false);
     expect(temps()).toEqual([]);
@@ -69,16 +69,16 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
 });
 
 describe('encode --adapt from the command line', () => {
-  it('refuses a bad budget, a model without a forward network and images: one line, exit 1, no output', async () => {
+  it('refuses a bad budget, a model without a forward network and images: one line, exit 2 (usage), no output', async () => {
     const out = join(dir, 'adapt.mkv');
     const zero = await runCli(['encode', sample('city-pq.mkv'), '-o', out, '--model', 'dual-v1', '--adapt', '0']);
-    expect(zero.code).toBe(1);
+    expect(zero.code).toBe(2);
     expect(zero.stderr).toMatch(/--adapt.*expected seconds in \(0, 86400\], got 0/);
     const classical = await runCli(['encode', sample('city-pq.mkv'), '-o', out, '--adapt', '5']);
-    expect(classical.code).toBe(1);
+    expect(classical.code).toBe(2);
     expect(classical.stderr.trim()).toBe('duhdr: --adapt: model classical-soft has no forward network to tune (use a learned model, e.g. --model dual-v1)');
     const image = await runCli(['encode', sample('city-sun.exr'), '-o', join(dir, 'sun.jpg'), '--model', 'dual-v1', '--adapt']);
-    expect(image.code).toBe(1);
+    expect(image.code).toBe(2);
     expect(image.stderr.trim()).toBe("duhdr: --adapt tunes on a video clip's frames; it does not apply to images");
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'sun.jpg'))).toBe(false);

@@ -60,4 +60,20 @@ describe('the command list', () => {
       expect(h.stdout.replace(/\s+/g, ' '), c).toContain('--engine <engine> where a learned model runs: ort (ONNX Runtime, default) or tfjs');
     }
   });
+
+  it('a bad command line exits 2 (usage), help and version 0, as the README says', async () => {
+    const unknown = await runCli(['encode', sample('city-pq.mkv'), '-o', 'never.mkv', '--bogus']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/^error: unknown option '--bogus'\n/);
+    const missing = await runCli(['encode', sample('city-pq.mkv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/required option '-o, --output <file>' not specified/);
+    expect((await runCli(['nosuch'])).code).toBe(2);
+    expect((await runCli(['restore', '--engine', 'gpu', 'x.mkv', '-o', 'y.mkv'])).code).toBe(2);
+    // An option duhdr itself refuses (OptionError) is a usage error too.
+    const model = await runCli(['encode', sample('city-pq.mkv'), '-o', 'never.mkv', '--model', 'nope']);
+    expect(model).toMatchObject({ code: 2, stderr: 'duhdr: unknown model "nope"; available: classical-bt2390, classical-soft, dual-v1\n' });
+    expect((await runCli(['--version'])).code).toBe(0);
+    expect((await runCli(['encode', '--help'])).code).toBe(0);
+  });
 });

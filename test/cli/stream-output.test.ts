@@ -44,7 +44,7 @@ describe('duhdr restore -o - (streaming for a player)', () => {
 
   it('refuses --json with -o - (both would use stdout)', () => {
     const r = spawnSync('bash', ['-c', `${duhdr} restore "${sdr}" -o - --json`], { cwd: root, encoding: 'utf8' });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('duhdr: --json prints on stdout, which `-o -` streams video to — drop one of them\n');
   });

@@ -16,10 +16,10 @@ describe('duhdr train', () => {
     expect(r.stdout).toMatch(/duhdr train --hdr \.\.\/shared\/data\/hdr --ldr/);
   });
 
-  it('a bad option is one line naming it, exit 1, nothing written', async () => {
+  it('a bad option is one line naming it, exit 2 (usage), nothing written', async () => {
     const out = join(dir, 'model');
     const r = await runCli(['train', '--hdr', 'x', '--ldr', 'y', '-o', out, '--crop', '100x64']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--crop 100x64: both sides must be multiples of 64');
     expect(existsSync(out)).toBe(false);

@@ -165,9 +165,9 @@ describe('duhdr roundtrip refuses bad input and leaves nothing behind', () => {
     expect(readdirSync(other)).toEqual(['keep.jpg']);
   });
 
-  it('no --report: exit 1 with one line asking for it', async () => {
+  it('no --report: exit 2 (usage) with one line asking for it', async () => {
     const r = await runCli(['roundtrip', join(dir, 'notes.mkv')]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe('duhdr: roundtrip needs --report DIR (where report.json and index.html go)\n');
   });
 });

@@ -44,6 +44,6 @@ describe('duhdr bench model', () => {
 
   it('rejects an unknown size in one line', async () => {
     const r = await runCli(['bench', 'model', '--sizes', '1080i']);
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'duhdr: --sizes: "1080i" is not 720p, 1080p, 2160p or WIDTHxHEIGHT\n' });
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'duhdr: --sizes: "1080i" is not 720p, 1080p, 2160p or WIDTHxHEIGHT\n' });
   });
 });

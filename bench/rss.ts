@@ -1,7 +1,9 @@
 /**
  * bench/rss: peak RSS of the duhdr process for encode and restore, on a clip and on one 5x
  * longer, at 1080p and 4K. Memory must not grow with length (goal: longer within 10% of the
- * shorter) and stay under 1 GiB at 1080p. ffmpeg children are separate processes, not counted.
+ * shorter) and stay under 1 GiB at 1080p. Each job is the `duhdr` command as users run it; its
+ * --json summary reports the process's peak RSS (model workers included; ffmpeg children are
+ * separate processes, not counted).
  *
  *   npx tsx bench/rss.ts [--frames 24] [--sizes 1920x1080,3840x2160] [--model classical-soft]
  */
@@ -29,9 +31,11 @@ async function source(size: string, frames: number): Promise<string> {
   return out;
 }
 
-function child(job: string, input: string, output: string, preset: string): { frames: number; fps: number; maxRssMiB: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', new URL('./rss-child.ts', import.meta.url).pathname, job, input, output, preset, values.model], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { frames: number; fps: number; maxRssMiB: number };
+const cli = new URL('../bin/duhdr.js', import.meta.url).pathname;
+function child(job: 'encode' | 'restore', input: string, output: string, preset: string): { frames: number; fps: number; peakRssMiB: number } {
+  const model = job === 'encode' ? ['--model', values.model] : [];
+  const out = execFileSync(process.execPath, [cli, job, input, '-o', output, '--preset', preset, ...model, '--json'], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { frames: number; fps: number; peakRssMiB: number };
 }
 
 try {
@@ -43,7 +47,7 @@ try {
       // ultrafast-like presets keep the bench short; memory does not depend on the preset much.
       const e = child('encode', src, sdr, new URL('./presets/x264-ultrafast.json', import.meta.url).pathname);
       const r = child('restore', sdr, join(dir, `hdr-${size}-${frames}.mkv`), new URL('./presets/hdr10-x265-ultrafast.json', import.meta.url).pathname);
-      console.log(`${size.padEnd(10)} ${String(frames).padStart(4)} frames   encode ${e.maxRssMiB.toFixed(0)} MiB (${e.fps.toFixed(1)} fps)   restore ${r.maxRssMiB.toFixed(0)} MiB (${r.fps.toFixed(1)} fps)`);
+      console.log(`${size.padEnd(10)} ${String(frames).padStart(4)} frames   encode ${e.peakRssMiB} MiB (${e.fps.toFixed(1)} fps)   restore ${r.peakRssMiB} MiB (${r.fps.toFixed(1)} fps)`);
     }
   }
 } finally {

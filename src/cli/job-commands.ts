@@ -46,7 +46,9 @@ async function runJob(flags: JobFlags, verb: string, job: (common: { signal: Abo
     if (flags.output === '-' && flags.json) throw new OptionError('--json prints on stdout, which `-o -` streams video to — drop one of them');
     const progress = progressReporter(Boolean(flags.json));
     const result = await job({ signal, onProgress: progress.onProgress }).finally(progress.done);
-    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result })}\n`);
+    // Peak memory of this process (model workers included; ffmpeg children are their own).
+    const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result, peakRssMiB })}\n`);
     else process.stderr.write(`${summary(verb, result)}\n`);
   }, flags);
 }

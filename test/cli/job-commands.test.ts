@@ -17,6 +17,9 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(e.code).toBe(0);
     const lines = e.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output: sdr, model: { id: 'classical-soft' } });
+    // Node alone is ~40 MiB; a 640x360 classical encode stays far from the 1 GiB budget.
+    expect(lines.at(-1)!['peakRssMiB']).toBeGreaterThan(30);
+    expect(lines.at(-1)!['peakRssMiB']).toBeLessThan(1024);
     expect(lines.some((l) => l['type'] === 'progress' && typeof l['slowest'] === 'string')).toBe(true);
 
     const bundle = join(dir, 'sunset.zip');

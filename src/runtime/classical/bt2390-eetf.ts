@@ -56,7 +56,7 @@ export type EetfParams = {
 };
 
 /** topSlope → ⅓ is a straight line from the knee to the peak (the exponent n grows without bound). */
-const MAX_TOP_SLOPE = 0.3;
+export const MAX_TOP_SLOPE = 0.3;
 
 function checkParams(p: EetfParams): void {
   const names = ['srcMin', 'srcMax', 'dstMin', 'dstMax'] as const;
@@ -116,15 +116,14 @@ export class Bt2390Eetf {
 
   constructor(params: EetfParams) {
     checkParams(params);
-    this.params = Object.freeze({
-      srcMin: params.srcMin, srcMax: params.srcMax, dstMin: params.dstMin, dstMax: params.dstMax, topSlope: params.topSlope ?? 0,
-    });
+    const topSlope = params.topSlope ?? 0;
+    this.params = Object.freeze({ srcMin: params.srcMin, srcMax: params.srcMax, dstMin: params.dstMin, dstMax: params.dstMax, topSlope });
     this.#pqMin = pqEncode(params.srcMin);
     this.#range = pqEncode(params.srcMax) - this.#pqMin;
     this.minLum = (pqEncode(params.dstMin) - this.#pqMin) / this.#range;
     this.maxLum = (pqEncode(params.dstMax) - this.#pqMin) / this.#range;
-    this.topSlope = params.topSlope ?? 0;
-    this.#exponent = (3 * (1 - this.topSlope)) / (1 - 3 * this.topSlope);
+    this.topSlope = topSlope;
+    this.#exponent = (3 * (1 - topSlope)) / (1 - 3 * topSlope);
     this.kneeStart = 1.5 * this.maxLum - 0.5;
     this.blackLift = Math.max(this.minLum, 0);
     if (this.kneeStart < 0) {

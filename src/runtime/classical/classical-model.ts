@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { PQ_MAX_NITS } from '../../color/index.js';
 import { BufferPool, frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
-import { Bt2390Eetf, EetfLut } from './bt2390-eetf.js';
+import { Bt2390Eetf, EetfLut, MAX_TOP_SLOPE } from './bt2390-eetf.js';
 import { MAX_WIDTH, measureKernel, type Planes } from './kernels.js';
 import { forwardSimd, reverseSimd } from './simd-kernels.js';
 import { hlgDisplayTables } from './transfer-tables.js';
@@ -73,7 +73,7 @@ function resolveOptions(options: ClassicalToneModelOptions): ResolvedClassicalOp
   num('releaseSeconds', 0, 60);
   num('sceneCutStops', 0.01, 20);
   num('peakDecimals', 0, 3, true);
-  num('topSlope', 0, 0.3);
+  num('topSlope', 0, MAX_TOP_SLOPE);
   return o;
 }
 

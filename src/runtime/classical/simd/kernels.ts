@@ -260,6 +260,37 @@ export function constants(): usize {
 @inline function ks(i: i32, s: f32): v128 {
   return f32x4.splat(kf(i) * s);
 }
+
+/** r, g, b times gain into the light rows at byte offset o. */
+@inline function scaleRows(lr: usize, lg: usize, lb: usize, o: usize, r: v128, g: v128, b: v128, gain: v128): void {
+  v128.store(lr + o, f32x4.mul(r, gain));
+  v128.store(lg + o, f32x4.mul(g, gain));
+  v128.store(lb + o, f32x4.mul(b, gain));
+}
+
+/**
+ * The light rows times the 3x3 matrix at constant `first` (row-major) times s, in place;
+ * negatives clipped to 0 when `clip`. A loop of its own: its nine constants fill most of x86's
+ * 16 vector registers.
+ */
+@inline function matrixRows(lr: usize, lg: usize, lb: usize, width: i32, first: i32, s: f32, clip: bool): void {
+  const m0 = ks(first, s), m1 = ks(first + 1, s), m2 = ks(first + 2, s), m3 = ks(first + 3, s), m4 = ks(first + 4, s);
+  const m5 = ks(first + 5, s), m6 = ks(first + 6, s), m7 = ks(first + 7, s), m8 = ks(first + 8, s);
+  const zero = f32x4.splat(0);
+  for (let x = 0; x < width; x += 4) {
+    const o = <usize>x << 2;
+    const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
+    let r2 = dot(m0, m1, m2, r, g, b), g2 = dot(m3, m4, m5, r, g, b), b2 = dot(m6, m7, m8, r, g, b);
+    if (clip) {
+      r2 = f32x4.pmax(zero, r2);
+      g2 = f32x4.pmax(zero, g2);
+      b2 = f32x4.pmax(zero, b2);
+    }
+    v128.store(lr + o, r2);
+    v128.store(lg + o, g2);
+    v128.store(lb + o, b2);
+  }
+}
 const A0 = 0, B0 = 9, K20 = 18, K7 = 21;
 
 /**
@@ -281,13 +312,10 @@ export function reverse(
   const yOff = f32x4.splat(64), yMul = f32x4.splat(<f32>1 / <f32>876);
   const crR = f32x4.splat((<f32>2 * (<f32>1 - kr)) / <f32>896), cbB = f32x4.splat((<f32>2 * (<f32>1 - kb)) / <f32>896);
   const cbG = f32x4.splat(-(<f32>2 * kb * (<f32>1 - kb)) / kg / <f32>896), crG = f32x4.splat(-(<f32>2 * kr * (<f32>1 - kr)) / kg / <f32>896);
-  // BT.2020 -> BT.709 over the SDR peak.
-  const a0 = ks(A0, invPeak), a1 = ks(A0 + 1, invPeak), a2 = ks(A0 + 2, invPeak), a3 = ks(A0 + 3, invPeak), a4 = ks(A0 + 4, invPeak);
-  const a5 = ks(A0 + 5, invPeak), a6 = ks(A0 + 6, invPeak), a7 = ks(A0 + 7, invPeak), a8 = ks(A0 + 8, invPeak);
   const w20r = k(K20), w20g = k(K20 + 1), w20b = k(K20 + 2), w7r = k(K7), w7g = k(K7 + 1), w7b = k(K7 + 2);
   const yScale = f32x4.splat(219), yZero = f32x4.splat(16), yMax = f32x4.splat(255);
   const tab = hlg ? HLG_DEC : PQ_DEC;
-  const zero = f32x4.splat(0), one = f32x4.splat(1), kneeV = f32x4.splat(knee), peak = f32x4.splat(<f32>1 / invPeak);
+  const one = f32x4.splat(1), kneeV = f32x4.splat(knee), peak = f32x4.splat(<f32>1 / invPeak);
   // 8-bit limited chroma out: 128 + 224·(B'−Y')/(2(1−kb)), the 1/8 of the 2×[1, 2, 1] filter folded in.
   const k7r = kf(K7), k7b = kf(K7 + 2);
   const cbMul: f32 = <f32>224 / (<f32>2 * (<f32>1 - k7b)) / <f32>8;
@@ -308,21 +336,12 @@ export function reverse(
           const o = <usize>x << 2;
           const er = v128.load(lr + o), eg = v128.load(lg + o), eb = v128.load(lb + o);
           const gain = lookBits(HLG_OOTF, dot(w20r, w20g, w20b, er, eg, eb), HLG_OOTF_SHIFT, HLG_OOTF_LAST);
-          v128.store(lr + o, f32x4.mul(gain, er));
-          v128.store(lg + o, f32x4.mul(gain, eg));
-          v128.store(lb + o, f32x4.mul(gain, eb));
+          scaleRows(lr, lg, lb, o, er, eg, eb, gain);
         }
       }
-      // 2. BT.709 over the SDR peak (the matrix holds invPeak), negatives clipped; then the
-      // maxRGB gain (1 below the knee: vectors wholly below it are left as they are). Two
-      // loops: one holds fewer constants than x86's 16 vector registers.
-      for (let x = 0; x < width; x += 4) {
-        const o = <usize>x << 2;
-        const r20 = v128.load(lr + o), g20 = v128.load(lg + o), b20 = v128.load(lb + o);
-        v128.store(lr + o, f32x4.pmax(zero, dot(a0, a1, a2, r20, g20, b20)));
-        v128.store(lg + o, f32x4.pmax(zero, dot(a3, a4, a5, r20, g20, b20)));
-        v128.store(lb + o, f32x4.pmax(zero, dot(a6, a7, a8, r20, g20, b20)));
-      }
+      // 2. BT.709 over the SDR peak, negatives clipped; then the maxRGB gain (1 below the
+      // knee: vectors wholly below it are left as they are).
+      matrixRows(lr, lg, lb, width, A0, invPeak, true);
       for (let x = 0; x < width; x += 4) {
         const o = <usize>x << 2;
         const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
@@ -330,9 +349,7 @@ export function reverse(
         const above = f32x4.gt(m, kneeV);
         if (!v128.any_true(above)) continue;
         const gain = v128.bitselect(lookBits(EETF_GAIN, m, EETF_GAIN_SHIFT, EETF_GAIN_LAST), one, above);
-        v128.store(lr + o, f32x4.mul(r, gain));
-        v128.store(lg + o, f32x4.mul(g, gain));
-        v128.store(lb + o, f32x4.mul(b, gain));
+        scaleRows(lr, lg, lb, o, r, g, b, gain);
       }
       // 3. BT.1886 signals, luma codes, chroma differences.
       for (let x = 0; x < width; x += 4) {
@@ -369,9 +386,6 @@ export function forward(
   const yOff = f32x4.splat(16), yMul = f32x4.splat(<f32>1 / <f32>219);
   const crR = f32x4.splat((<f32>2 * (<f32>1 - kr)) / <f32>224), cbB = f32x4.splat((<f32>2 * (<f32>1 - kb)) / <f32>224);
   const cbG = f32x4.splat(-(<f32>2 * kb * (<f32>1 - kb)) / kg / <f32>224), crG = f32x4.splat(-(<f32>2 * kr * (<f32>1 - kr)) / kg / <f32>224);
-  // BT.709 -> BT.2020 times dstPeak.
-  const b0 = ks(B0, dstPeak), b1 = ks(B0 + 1, dstPeak), b2 = ks(B0 + 2, dstPeak), b3 = ks(B0 + 3, dstPeak), b4 = ks(B0 + 4, dstPeak);
-  const b5 = ks(B0 + 5, dstPeak), b6 = ks(B0 + 6, dstPeak), b7 = ks(B0 + 7, dstPeak), b8 = ks(B0 + 8, dstPeak);
   const w20r = k(K20), w20g = k(K20 + 1), w20b = k(K20 + 2);
   const yScale = f32x4.splat(876), yZero = f32x4.splat(64), yMax = f32x4.splat(1023);
   const ip = f32x4.splat(<f32>1 / dstPeak), one = f32x4.splat(1);
@@ -392,9 +406,8 @@ export function forward(
       // 1. Signals (clamped to [0, 1] by the table) to relative SDR light.
       const yp = yIn + <usize>y * <usize>width;
       for (let x = 0; x < width; x += 4) decode4(yp, x, false, yOff, yMul, crR, cbG, crG, cbB, rowU, rowV, GAMMA_DEC, lr, lg, lb);
-      // 2. Inverse EETF on maxRGB, as a gain over dstPeak (the matrix holds dstPeak): vectors
-      // wholly below the knee are left as they are. Then BT.709 -> BT.2020 (all coefficients
-      // positive). Two loops: one holds fewer constants than x86's 16 vector registers.
+      // 2. Inverse EETF on maxRGB, as a gain over dstPeak (the matrix below holds dstPeak):
+      // vectors wholly below the knee are left as they are.
       for (let x = 0; x < width; x += 4) {
         const o = <usize>x << 2;
         const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
@@ -404,17 +417,10 @@ export function forward(
         let gain = lookBits(INV_EETF, f32x4.sub(po, lm), INV_EETF_SHIFT, INV_EETF_LAST);
         gain = v128.bitselect(f32x4.div(sm, m), gain, f32x4.ge(lm, po));
         gain = v128.bitselect(f32x4.mul(gain, ip), one, f32x4.gt(lm, ko));
-        v128.store(lr + o, f32x4.mul(r, gain));
-        v128.store(lg + o, f32x4.mul(g, gain));
-        v128.store(lb + o, f32x4.mul(b, gain));
+        scaleRows(lr, lg, lb, o, r, g, b, gain);
       }
-      for (let x = 0; x < width; x += 4) {
-        const o = <usize>x << 2;
-        const r = v128.load(lr + o), g = v128.load(lg + o), b = v128.load(lb + o);
-        v128.store(lr + o, dot(b0, b1, b2, r, g, b));
-        v128.store(lg + o, dot(b3, b4, b5, r, g, b));
-        v128.store(lb + o, dot(b6, b7, b8, r, g, b));
-      }
+      // BT.709 -> BT.2020 times dstPeak (all coefficients positive: nothing to clip).
+      matrixRows(lr, lg, lb, width, B0, dstPeak, false);
       // 3. PQ or HLG signals, luma codes, chroma differences.
       if (hlg) {
         for (let x = 0; x < width; x += 4) {

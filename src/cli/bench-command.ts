@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { OptionError } from '../io/index.js';
 import { MODELS_DIR } from '../runtime/index.js';
-import { BENCH_ENGINES, ORT_DEVICES, benchModel, type BenchEngine, type BenchRow, type OrtDevice } from '../runtime/onnx/index.js';
+import { BENCH_ENGINES, ORT_DEVICES, type BenchEngine, type OrtDevice } from '../runtime/onnx/choices.js';
+import type { BenchRow } from '../runtime/onnx/index.js';
 import { runAction } from './run-action.js';
 
 const NAMED_SIZES: Record<string, [number, number]> = { '720p': [1280, 720], '1080p': [1920, 1080], '2160p': [3840, 2160] };
@@ -43,6 +44,7 @@ export function benchCommand(): Command {
         if (!Number.isInteger(batch) || batch < 1) throw new OptionError(`--batch ${opts.batch}: expected an integer ≥ 1`);
         const seconds = Number(opts.seconds);
         if (!Number.isFinite(seconds) || seconds <= 0) throw new OptionError(`--seconds ${opts.seconds}: expected a positive number`);
+        const { benchModel } = await import('../runtime/onnx/index.js'); // ONNX Runtime and TF.js: loaded only here
         const { matmulPeak } = await benchModel({
           modelDir: opts.modelDir ?? join(MODELS_DIR, opts.model),
           sizes: opts.sizes.split(',').map((s) => parseSize(s.trim())),

@@ -1,8 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { initBackend, loadModel } from '../model/index.js';
 import { MODELS_DIR } from '../runtime/index.js';
-import { exportOnnx } from '../runtime/onnx/index.js';
 import { runAction } from './run-action.js';
 
 /** `duhdr export`: a trained model's networks as ONNX graphs plus manifest.json. */
@@ -15,6 +13,8 @@ export function exportCommand(): Command {
     .option('-v, --verbose', 'more detail on errors')
     .action(async (opts: { model: string; modelDir?: string; output: string; verbose?: boolean }) => {
       await runAction(async () => {
+        // TF.js and the ONNX writer load here, not with every duhdr command.
+        const [{ initBackend, loadModel }, { exportOnnx }] = await Promise.all([import('../model/index.js'), import('../runtime/onnx/index.js')]);
         await initBackend('auto');
         const model = await loadModel(opts.modelDir ?? join(MODELS_DIR, opts.model));
         const manifest = await exportOnnx(model, opts.output);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { OptionError } from '../io/index.js';
-import { roundtripReport, type ReportJson } from '../report/index.js';
+import type { ReportJson } from '../report/index.js';
 import { DEFAULT_HDR_CRFS, DEFAULT_SDR_CRFS, METHODS } from '../roundtrip/index.js';
 import { progressReporter } from './progress-bar.js';
 import { engineOption, runAction } from './run-action.js';
@@ -81,6 +81,7 @@ Examples:
       await runAction(async ({ signal }) => {
         if (!flags.report) throw new OptionError('roundtrip needs --report DIR (where report.json and index.html go)');
         if (flags.sdrCodec !== 'x265' && flags.sdrCodec !== 'x264') throw new OptionError(`--sdr-codec takes x265 or x264, got "${flags.sdrCodec}"`);
+        const { roundtripReport } = await import('../report/index.js'); // Vega: loaded only here
         const progress = progressReporter(Boolean(flags.json));
         const report = await roundtripReport({
           input,

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { OptionError } from '../io/index.js';
-import { DEFAULT_CONFIG, initParams, networkFlops } from '../model/index.js';
-import { TRAIN_VARIANTS, train, writeTrainingReport, type TrainEvent, type TrainVariant } from '../train/index.js';
+import type { TrainEvent } from '../train/index.js';
+import { TRAIN_VARIANTS, type TrainVariant } from '../train/variants.js';
 import { runAction } from './run-action.js';
 
 type TrainCliOptions = {
@@ -89,6 +89,8 @@ Examples:
       await runAction(async ({ signal }) => {
         const [cw, ch] = opts.crop.split('x').map((v) => int('crop', v, 1));
         if (cw === undefined || ch === undefined) throw new OptionError(`--crop ${opts.crop}: expected WxH, e.g. 128x64`);
+        // TF.js and the trainer load here, not with every duhdr command.
+        const [{ DEFAULT_CONFIG, initParams, networkFlops }, { train, writeTrainingReport }] = await Promise.all([import('../model/index.js'), import('../train/index.js')]);
         const result = await train({
           hdr: opts.hdr, ldr: opts.ldr, output: opts.output, id: opts.id,
           steps: int('steps', opts.steps, 1), batch: int('batch', opts.batch, 1), crop: [cw, ch], learningRate: num('lr', opts.lr),

@@ -110,8 +110,8 @@ export async function readHdrImage(file: string, signal?: AbortSignal): Promise<
 const AV1_DECODERS = ['libdav1d', 'libaom-av1', 'av1'];
 
 /** AVIF needs an ffmpeg that demuxes it (5.1+, whose muxer list names avif) and an AV1 decoder. */
-function requireAvif(file: string, what: 'decode' | 'encode'): void {
-  const caps = ffmpegCapabilities();
+async function requireAvif(file: string, what: 'decode' | 'encode'): Promise<void> {
+  const caps = await ffmpegCapabilities();
   const codec = what === 'decode' ? AV1_DECODERS.some((d) => caps.decoders.has(d)) : caps.encoders.has('libaom-av1');
   if (!caps.muxers.has('avif') || !codec) {
     const missing = !caps.muxers.has('avif') ? 'AVIF support (ffmpeg >= 5.1)' : what === 'decode' ? 'an AV1 decoder (libdav1d or libaom)' : 'the libaom-av1 encoder';
@@ -120,7 +120,7 @@ function requireAvif(file: string, what: 'decode' | 'encode'): void {
 }
 
 async function readAvifPq(file: string, signal?: AbortSignal): Promise<HdrImage> {
-  requireAvif(file, 'decode');
+  await requireAvif(file, 'decode');
   const info = await probe(file, { countFrames: false, ...(signal ? { signal } : {}) });
   const v = info.video;
   if (!v) throw new InputError(file, 'has no image in it');
@@ -249,7 +249,7 @@ export async function writeHdrImage(file: string, width: number, height: number,
     return;
   }
   if (e === '.avif') {
-    requireAvif(file, 'encode');
+    await requireAvif(file, 'encode');
     await writeAvifPq(file, width, height, nits, o.signal);
     return;
   }

@@ -1,7 +1,7 @@
 import { accessSync, constants, chmodSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { MissingCapabilityError } from './errors.js';
 
 export type BinarySource = 'env' | 'path' | 'npm';
@@ -86,42 +86,59 @@ export type Capabilities = {
   pixelFormats: ReadonlySet<string>;
 };
 
-let capabilities: Capabilities | undefined;
+let capabilities: Promise<Capabilities> | undefined;
 
-function listNames(args: string[], pattern: RegExp): Set<string> {
-  const { ffmpeg } = binaries();
-  const out = spawnSync(ffmpeg.path, ['-hide_banner', ...args], { encoding: 'utf8', maxBuffer: 8 << 20 });
-  const names = new Set<string>();
-  for (const line of out.stdout.split('\n')) {
-    const m = pattern.exec(line);
-    if (m?.[1]) names.add(m[1]);
-  }
-  return names;
+/** The names `ffmpeg -hide_banner ARGS` lists (none if it cannot run: callers then report what is missing). */
+function listNames(args: string[], pattern: RegExp): Promise<Set<string>> {
+  return new Promise((resolve) => {
+    execFile(binaries().ffmpeg.path, ['-hide_banner', ...args], { encoding: 'utf8', maxBuffer: 8 << 20 }, (_err, stdout) => {
+      const names = new Set<string>();
+      for (const line of (stdout ?? '').split('\n')) {
+        const m = pattern.exec(line);
+        if (m?.[1]) names.add(m[1]);
+      }
+      resolve(names);
+    });
+  });
 }
 
 /**
- * What the resolved ffmpeg can do, detected once by asking it. The npm-shipped build is from
- * 2018; Debian's is newer: features are detected, never assumed.
+ * What the resolved ffmpeg can do, detected once by asking it (six listings, side by side: one
+ * after another they held every job's start back ~0.25 s). The npm-shipped build is from 2018;
+ * Debian's is newer: features are detected, never assumed.
  */
-export function ffmpegCapabilities(): Capabilities {
-  if (capabilities) return capabilities;
-  const { ffmpeg } = binaries();
-  const v = spawnSync(ffmpeg.path, ['-hide_banner', '-version'], { encoding: 'utf8' });
-  const version = /ffmpeg version (\S+)/.exec(v.stdout)?.[1] ?? 'unknown';
-  capabilities = {
-    version,
-    encoders: listNames(['-encoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
-    decoders: listNames(['-decoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
-    muxers: listNames(['-muxers'], /^ [ D]E (\S+)/),
-    filters: listNames(['-filters'], /^ [.T][.S][.C] (\S+)/),
-    pixelFormats: listNames(['-pix_fmts'], /^[I.]O[.H][.P][.B] (\S+)/),
-  };
+export function ffmpegCapabilities(): Promise<Capabilities> {
+  capabilities ??= (async () => {
+    const [version, encoders, decoders, muxers, filters, pixelFormats] = await Promise.all([
+      listNames(['-version'], /^ffmpeg version (\S+)/),
+      listNames(['-encoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
+      listNames(['-decoders'], /^ [VAS][.F][.S][.X][.B][.D] (\S+)/),
+      listNames(['-muxers'], /^ [ D]E (\S+)/),
+      listNames(['-filters'], /^ [.T][.S][.C] (\S+)/),
+      listNames(['-pix_fmts'], /^[I.]O[.H][.P][.B] (\S+)/),
+    ]);
+    return { version: [...version][0] ?? 'unknown', encoders, decoders, muxers, filters, pixelFormats };
+  })();
   return capabilities;
 }
 
+/**
+ * Run `job` while ffmpeg's capabilities are listed beside it (a job's first step, probing its
+ * input, takes about as long), so the encoder check that follows waits for nothing. The listing
+ * is awaited either way: no ffmpeg it started outlives the job.
+ */
+export async function besideCapabilityListing<T>(job: () => Promise<T>): Promise<T> {
+  const listing = ffmpegCapabilities().then(() => {}, () => {}); // its own errors surface where it is used
+  try {
+    return await job();
+  } finally {
+    await listing;
+  }
+}
+
 /** Throw a one-line error naming what the found ffmpeg lacks. */
-export function requireEncoder(name: string, why: string): void {
-  const caps = ffmpegCapabilities();
+export async function requireEncoder(name: string, why: string): Promise<void> {
+  const caps = await ffmpegCapabilities();
   if (!caps.encoders.has(name)) {
     throw new MissingCapabilityError(
       `the ffmpeg found (${binaries().ffmpeg.path}, ${caps.version}) has no ${name} encoder, needed for ${why} — set FFMPEG_PATH to a build with it`,

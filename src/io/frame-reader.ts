@@ -125,10 +125,10 @@ export class FrameReader implements AsyncIterable<Frame> {
     }
     const exrInJs =
       typeof source === 'string' && /\.exr$/i.test(source) && options.format === 'gbrpf32le' &&
-      !ffmpegCapabilities().pixelFormats.has('gbrpf32le');
+      !(await ffmpegCapabilities()).pixelFormats.has('gbrpf32le');
     if (exrInJs && (scale || options.videoFilter)) {
       throw new MissingCapabilityError(
-        `${label}: the ffmpeg found (${ffmpegCapabilities().version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
+        `${label}: the ffmpeg found (${(await ffmpegCapabilities()).version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
       );
     }
     return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs });

@@ -117,7 +117,7 @@ export class FrameWriter {
     if (out.subsampling === '420' && (width % 2 || height % 2)) {
       throw new InputError(options.output, `${width}x${height} has an odd dimension; 4:2:0 needs even width and height — crop or pad to ${width - (width % 2)}x${height - (height % 2)}`);
     }
-    requireEncoder(options.encoder.codec, `writing ${options.output}`);
+    await requireEncoder(options.encoder.codec, `writing ${options.output}`);
     if (options.signal?.aborted) throw toCanceledError(options.signal);
     if (options.output === STDOUT) {
       // Frames stream to whoever reads our stdout (a player): nothing to write atomically.

@@ -1,6 +1,6 @@
 /** src/io: ffmpeg processes, probing, frame pipes and atomic outputs. The folder's only door. */
 export * from './errors.js';
-export { binaries, ffmpegCapabilities, requireEncoder, resetBinaries, type Binary, type Capabilities } from './ffmpeg-binaries.js';
+export { besideCapabilityListing, binaries, ffmpegCapabilities, requireEncoder, resetBinaries, type Binary, type Capabilities } from './ffmpeg-binaries.js';
 export { ManagedChild, liveChildCount, formatCommand, lastMeaningfulLine, type ChildResult } from './child-process.js';
 export { runToCompletion } from './run-tool.js';
 export { log, setVerbose, isVerbose } from './log.js';

@@ -255,7 +255,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   let video: VideoStream | null = null;
   if (videoJson) {
     const pixFmt = String(videoJson['pix_fmt'] ?? 'unknown');
-    const layout = describePixelFormat((await pixelFormatTable()).get(pixFmt));
+    const stream = `${videoJson['index']}`;
     const color: ColorDescription = {
       range: videoJson['color_range'] === 'tv' ? 'limited' : videoJson['color_range'] === 'pc' ? 'full' : null,
       primaries: str(videoJson['color_primaries']),
@@ -263,22 +263,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       matrix: str(videoJson['color_space']),
       chromaLocation: str(videoJson['chroma_location']),
     };
-    let hdr10 = parseHdr10SideData(videoJson['side_data_list']);
+    const containerHdr10 = parseHdr10SideData(videoJson['side_data_list']);
     const dynamicRange = classifyTransfer(color.transfer);
-    // HEVC/AV1 carry HDR10 metadata in the bitstream, not the container: read the first frame.
-    if ((dynamicRange === 'pq' || dynamicRange === 'hlg') && (!hdr10.masteringDisplay || !hdr10.contentLightLevel) && !isImage) {
-      const frames = await ffprobeJson(
-        file,
-        ['-select_streams', `${videoJson['index']}`, '-read_intervals', '%+#1', '-show_frames'],
-        options.signal,
-      );
-      const first = ((frames['frames'] ?? []) as Json[])[0];
-      const fromFrame = parseHdr10SideData(first?.['side_data_list']);
-      hdr10 = {
-        masteringDisplay: hdr10.masteringDisplay ?? fromFrame.masteringDisplay,
-        contentLightLevel: hdr10.contentLightLevel ?? fromFrame.contentLightLevel,
-      };
-    }
     const fr = rational(videoJson['r_frame_rate']);
     const avg = rational(videoJson['avg_frame_rate']);
     const frameRate = fr.den ? fr.num / fr.den : 0;
@@ -289,22 +275,39 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       num(videoJson['duration']) ??
       (tagDuration ? Number(tagDuration[1]) * 3600 + Number(tagDuration[2]) * 60 + Number(tagDuration[3]) : null) ??
       num(format['duration']);
-    let frameCount = num(videoJson['nb_frames']);
-    if (isImage) frameCount ??= 1;
-    if (frameCount === null && options.countFrames !== false) {
-      const counted = await ffprobeJson(
-        file,
-        ['-select_streams', `${videoJson['index']}`, '-count_packets', '-show_entries', 'stream=nb_read_packets'],
-        options.signal,
-      );
-      frameCount = num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']);
-    }
-    const variableFrameRate =
-      !isImage && frameRate > 0 &&
-      // Containers with durations report an average that differs from the nominal rate...
-      (Math.abs(frameRate - averageFrameRate) / frameRate > 0.01 ||
-        // ...Matroska does not, so look at the first packets' timestamps.
-        (await irregularTimestamps(file, Number(videoJson['index']), frameRate, ratio(videoJson['time_base']) ?? 0.001, options.signal)));
+    const containerCount = isImage ? (num(videoJson['nb_frames']) ?? 1) : num(videoJson['nb_frames']);
+    const averageDiffers = frameRate > 0 && Math.abs(frameRate - averageFrameRate) / frameRate > 0.01;
+    // What the first answer leaves open takes one more ffprobe each; they run side by side
+    // (a restore's start waited ~0.2 s on them one after another), and all are awaited before
+    // any failure is thrown, so none outlives the call.
+    const settled = await Promise.allSettled([
+      pixelFormatTable(),
+      // HEVC/AV1 carry HDR10 metadata in the bitstream, not the container: read the first frame.
+      (dynamicRange === 'pq' || dynamicRange === 'hlg') && (!containerHdr10.masteringDisplay || !containerHdr10.contentLightLevel) && !isImage
+        ? ffprobeJson(file, ['-select_streams', stream, '-read_intervals', '%+#1', '-show_frames'], options.signal)
+        : null,
+      containerCount === null && options.countFrames !== false
+        ? ffprobeJson(file, ['-select_streams', stream, '-count_packets', '-show_entries', 'stream=nb_read_packets'], options.signal)
+        : null,
+      // Containers with durations report an average that differs from the nominal rate;
+      // Matroska does not, so look at the first packets' timestamps.
+      !isImage && frameRate > 0 && !averageDiffers
+        ? irregularTimestamps(file, Number(stream), frameRate, ratio(videoJson['time_base']) ?? 0.001, options.signal)
+        : false,
+    ] as const);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [table, firstFrame, counted, irregular] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof pixelFormatTable>>, Json | null, Json | null, boolean,
+    ];
+    const layout = describePixelFormat(table.get(pixFmt));
+    const fromFrame = parseHdr10SideData(((firstFrame?.['frames'] ?? []) as Json[])[0]?.['side_data_list']);
+    const hdr10 = {
+      masteringDisplay: containerHdr10.masteringDisplay ?? fromFrame.masteringDisplay,
+      contentLightLevel: containerHdr10.contentLightLevel ?? fromFrame.contentLightLevel,
+    };
+    const frameCount = containerCount ?? (counted ? num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']) : null);
+    const variableFrameRate = !isImage && frameRate > 0 && (averageDiffers || irregular);
     video = {
       index: Number(videoJson['index']),
       codec: String(videoJson['codec_name'] ?? 'unknown'),

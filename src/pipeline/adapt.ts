@@ -8,10 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { YuvFrameConverter, pqEncode, type RgbPlanes } from '../color/index.js';
 import { FrameReader, InputError, OptionError, floatToHalf, halfToFloat, type MediaInfo } from '../io/index.js';
-import { initBackend, loadModel } from '../model/index.js';
-import { HDR_LAYOUT, MODELS_DIR, SDR_LAYOUT, areaResizePlanes, hdrPlanes } from '../runtime/learned/learned-model.js';
-import { toneModelIds, type HdrSourceInfo, type SideInfo } from '../runtime/index.js';
-import { adaptForward, type AdaptFrame } from '../train/index.js';
+import { MODELS_DIR, toneModelIds, type HdrSourceInfo, type SideInfo } from '../runtime/index.js';
+import type { AdaptFrame } from '../train/index.js';
 import type { Manifest } from './manifest.js';
 import type { ProgressListener } from './progress.js';
 
@@ -61,6 +59,7 @@ function viewIndices(frames: number): Set<number> {
 async function collectViews(o: {
   source: string; sdr: string; info: MediaInfo; hdrSource: HdrSourceInfo; sideInfo: readonly SideInfo[]; signal: AbortSignal | undefined;
 }): Promise<AdaptFrame[]> {
+  const { HDR_LAYOUT, SDR_LAYOUT, areaResizePlanes, hdrPlanes } = await import('../runtime/learned/index.js');
   const { width, height } = o.hdrSource;
   const wanted = viewIndices(o.sideInfo.length);
   const n = width * height;
@@ -107,6 +106,8 @@ export async function adaptToClip(o: {
   onProgress: ProgressListener | undefined;
 }): Promise<AdaptReport> {
   checkAdaptable(o.modelId);
+  // TF.js and the trainer load here, not with the pipeline: encode without --adapt never needs them.
+  const [{ initBackend, loadModel }, { adaptForward }] = await Promise.all([import('../model/index.js'), import('../train/index.js')]);
   await initBackend('auto');
   const model = await loadModel(join(MODELS_DIR, o.modelId), { trainable: true });
   try {

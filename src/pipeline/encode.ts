@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, checkWritableOutput, discardTemp, probe, tempPathFor,
+  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, besideCapabilityListing, checkWritableOutput, discardTemp, probe, tempPathFor,
 } from '../io/index.js';
 import { loadToneModel, type SideInfo } from '../runtime/index.js';
 import { DEFAULT_ADAPT_SECONDS, adaptSummary, adaptToClip, checkAdaptable, type AdaptSummary } from './adapt.js';
@@ -59,7 +59,11 @@ export type JobResult = {
  *
  * @example await encode({ input: 'hdr10.mkv', output: 'sdr.mkv', preset: 'x264-crf' })
  */
-export async function encode(options: EncodeOptions): Promise<JobResult> {
+export function encode(options: EncodeOptions): Promise<JobResult> {
+  return besideCapabilityListing(() => encodeJob(options));
+}
+
+async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   const { input, output, signal } = options;
   if (typeof input !== 'string' || typeof output !== 'string') throw new TypeError('options.input and options.output must be file paths');
   manifestCarrierFor(output);

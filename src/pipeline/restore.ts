@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  checkComplete, checkWritableOutput, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
+  besideCapabilityListing, checkComplete, checkWritableOutput, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
@@ -205,7 +205,11 @@ async function runForward(o: {
  *
  * @example await restore({ input: 'sdr.mkv', output: 'hdr10.mkv' })
  */
-export async function restore(options: RestoreOptions): Promise<JobResult> {
+export function restore(options: RestoreOptions): Promise<JobResult> {
+  return besideCapabilityListing(() => restoreJob(options));
+}
+
+async function restoreJob(options: RestoreOptions): Promise<JobResult> {
   const { input: file, signal } = options;
   const { input, manifest } = /\.zip$/i.test(file) ? await bundleInput(file, signal) : await fileInput(file, signal);
   try {
@@ -264,7 +268,11 @@ export async function restore(options: RestoreOptions): Promise<JobResult> {
  *
  * @example await upconvert({ input: 'old.mp4', output: 'hdr10.mkv' })
  */
-export async function upconvert(options: UpconvertOptions): Promise<JobResult> {
+export function upconvert(options: UpconvertOptions): Promise<JobResult> {
+  return besideCapabilityListing(() => upconvertJob(options));
+}
+
+async function upconvertJob(options: UpconvertOptions): Promise<JobResult> {
   const { input: file, signal } = options;
   const { input } = await fileInput(file, signal);
   try {

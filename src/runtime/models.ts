@@ -1,7 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { OptionError } from '../io/index.js';
 import { MODEL_TABLE, createModel, type ModelCreateOptions } from './model-factory.js';
 import { OffThreadToneModel } from './off-thread-model.js';
 import type { ToneModel } from './tone-model.js';
+
+/** Where the learned models' files live (models/ID/model.json, weights, ONNX graphs). */
+export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
 /** Engines a learned model can run on: ONNX Runtime (the default) or TF.js (the reference). */
 export type Engine = 'ort' | 'tfjs';

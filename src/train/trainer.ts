@@ -14,16 +14,7 @@ import {
 } from '../model/index.js';
 import { HdrImageSet, LdrImageSet, createRng, type PairedSample, type RgbImage } from './data/index.js';
 import { DEFAULT_LOSS_WEIGHTS, dualLoss, quantize8, type LossWeights } from './losses.js';
-
-/**
- * What a run trains (the ablation of issue #4; `full` is the shipped recipe):
- * - `forward-only`: F alone on the paired blind loss; R stays at its initial identity curve.
- * - `no-attention`: the attention heads stay at their initial zero output, so both gains are
- *   exactly 1 everywhere (the same as removing the module).
- * - `no-cycle`: no unpaired R(F(SDR)) ≈ SDR term, so real SDR footage is not used.
- */
-export const TRAIN_VARIANTS = ['full', 'forward-only', 'no-attention', 'no-cycle'] as const;
-export type TrainVariant = (typeof TRAIN_VARIANTS)[number];
+import { TRAIN_VARIANTS, type TrainVariant } from './variants.js';
 
 export type TrainOptions = {
   /** HDR images/videos (files, folders, .zip). */

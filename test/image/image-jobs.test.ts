@@ -11,6 +11,7 @@ import { sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
+const caps = await ffmpegCapabilities();
 
 /** Luminance in cd/m² of relative BT.709 light at 1.0 = `unit` cd/m². */
 const nits709 = (img: LinearImage, unit = 100): Float32Array =>
@@ -124,7 +125,7 @@ describe('other HDR inputs', () => {
     expect(readPngInfo(readFileSync(pqOut), pqOut, 0).cicp).toEqual({ primaries: 9, transfer: 16, matrix: 0, fullRange: true });
   });
 
-  it.skipIf(ffmpegCapabilities().muxers.has('avif'))('says in one line what an ffmpeg without AVIF lacks', async () => {
+  it.skipIf(caps.muxers.has('avif'))('says in one line what an ffmpeg without AVIF lacks', async () => {
     const avif = join(dir, 'photo.avif');
     writeFileSync(avif, 'not decoded: the capability check comes first');
     const err = await encodeImages({ input: avif, output: join(dir, 'photo.jpg') }).catch((e: unknown) => e);
@@ -135,7 +136,7 @@ describe('other HDR inputs', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it.runIf(ffmpegCapabilities().muxers.has('avif'))('writes an AVIF that probes as PQ BT.2020', async () => {
+  it.runIf(caps.muxers.has('avif'))('writes an AVIF that probes as PQ BT.2020', async () => {
     const out = join(dir, 'up.avif');
     await upconvertImages({ input: join(dir, 'sun.jpg'), output: out });
     expect((await probe(out)).video).toMatchObject({ width: 192, height: 108, dynamicRange: 'pq' });

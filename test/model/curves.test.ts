@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MIN_INCREMENT, applyCurve, applyCurveScalar, incrementsFromLogits, initBackend, invertCurve } from '../../src/model/index.js';
-import { quantizeIncrements } from '../../src/runtime/index.js';
+import { quantizeIncrements } from '../../src/runtime/learned/index.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

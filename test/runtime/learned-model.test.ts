@@ -4,7 +4,8 @@ import { evaluate } from '../../src/eval/index.js';
 import { probe } from '../../src/io/index.js';
 import { encode, parseManifest, readEmbeddedManifest, restore, upconvert } from '../../src/pipeline/index.js';
 import { MIN_INCREMENT } from '../../src/model/index.js';
-import { LearnedToneModel, OffThreadToneModel, loadToneModel, type Engine } from '../../src/runtime/index.js';
+import { OffThreadToneModel, loadToneModel, type Engine } from '../../src/runtime/index.js';
+import { LearnedToneModel } from '../../src/runtime/learned/index.js';
 import { OrtToneModel } from '../../src/runtime/onnx/index.js';
 import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 

@@ -3,18 +3,15 @@
 // from R'G'B' runs here in one pass over typed arrays, the networks run in TF.js.
 
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import {
   YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
 } from '../../color/index.js';
 import type { PlanarFormat } from '../../io/index.js';
 import { MIN_INCREMENT, assignForward, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
+import { MODELS_DIR } from '../models.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { FrameWorkspace } from './simd-kernels.js';
-
-/** Where the shipped models live (models/<id>/ at the package root). */
-export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
 
 const HDR_FORMAT: PlanarFormat = 'yuv420p10le';
 const SDR_FORMAT: PlanarFormat = 'yuv420p';

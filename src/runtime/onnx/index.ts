@@ -3,6 +3,7 @@ export { BASE_CELLS, GRAPH_KINDS, buildGraph, graphSignature, paramValuesOf, typ
 export { checkOnnxModel } from './onnx-check.js';
 export { ONNX_FORMAT, ONNX_MANIFEST, buildGraphs, exportOnnx, readOnnxModel, type OnnxManifest, type OnnxModelFiles } from './onnx-export.js';
 export { GraphBuilder, OPSET, onnx } from './onnx-graph.js';
-export { ORT_DEVICES, createSession, hasDevice, resolveDevice, type OrtDevice, type SessionOptions } from './ort-session.js';
+export { ORT_DEVICES, BENCH_ENGINES, type OrtDevice, type BenchEngine } from './choices.js';
+export { createSession, hasDevice, resolveDevice, type SessionOptions } from './ort-session.js';
 export { OrtToneModel, type OrtModelOptions } from './ort-model.js';
-export { BENCH_ENGINES, TFJS_MAX_PIXELS, benchModel, matmulPeak, type BenchEngine, type BenchOptions, type BenchRow } from './model-bench.js';
+export { TFJS_MAX_PIXELS, benchModel, matmulPeak, type BenchOptions, type BenchRow } from './model-bench.js';

@@ -12,16 +12,9 @@ import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../learned/f
 import { FrameWorkspace } from '../learned/simd-kernels.js';
 import { BASE_CELLS, buildGraph, paramValuesOf } from './dual-camera-onnx.js';
 import { GraphBuilder } from './onnx-graph.js';
-import { createSession, resolveDevice, type OrtDevice } from './ort-session.js';
+import { BENCH_ENGINES, type BenchEngine, type OrtDevice } from './choices.js';
+import { createSession, resolveDevice } from './ort-session.js';
 
-/**
- * 'ort': the network as the ORT engine runs it (the `-grid` graph in ORT, then the
- * full-resolution pass on WebAssembly SIMD); 'ort-js': the same with the JS full-resolution pass
- * (full-res.ts, float64, one pixel at a time); 'ort-graph': the whole network as one ORT graph;
- * 'tfjs': TF.js.
- */
-export type BenchEngine = 'ort' | 'ort-js' | 'ort-graph' | 'tfjs';
-export const BENCH_ENGINES: readonly BenchEngine[] = ['ort', 'ort-js', 'ort-graph', 'tfjs'];
 export type BenchRow = {
   network: 'reverse' | 'forward';
   engine: BenchEngine;

@@ -13,12 +13,14 @@ import * as ort from 'onnxruntime-node';
 import { hlgEncodePlanes, pqDecodePlane, pqEncode } from '../../color/index.js';
 import { assignForward, initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
 import type { LowResOutputs } from '../learned/full-res.js';
-import { LearnedToneModel, MODELS_DIR } from '../learned/learned-model.js';
+import { LearnedToneModel } from '../learned/learned-model.js';
+import { MODELS_DIR } from '../models.js';
 import { FrameWorkspace, HDR_LAYOUT, SDR_LAYOUT } from '../learned/simd-kernels.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { BASE_CELLS, type GraphKind } from './dual-camera-onnx.js';
 import { buildGraphs, readOnnxModel } from './onnx-export.js';
-import { createSession, resolveDevice, type OrtDevice, type SessionOptions } from './ort-session.js';
+import type { OrtDevice } from './choices.js';
+import { createSession, resolveDevice, type SessionOptions } from './ort-session.js';
 
 export type OrtModelOptions = SessionOptions & {
   /** Folder of the TF.js model (model.json + weights.bin); default models/<id>. */

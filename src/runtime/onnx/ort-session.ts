@@ -6,9 +6,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-
-export type OrtDevice = 'cpu' | 'cuda';
-export const ORT_DEVICES: readonly OrtDevice[] = ['cpu', 'cuda'];
+import type { OrtDevice } from './choices.js';
 
 /** Execution providers per device, most preferred first (CPU always last as the safety net). */
 const PROVIDERS: Record<OrtDevice, string[]> = { cpu: ['cpu'], cuda: ['cuda', 'cpu'] };

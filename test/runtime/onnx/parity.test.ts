@@ -11,7 +11,8 @@ import { YuvFrameConverter } from '../../../src/color/index.js';
 import {
   DEFAULT_CONFIG, forward, initBackend, initParams, loadModel, reverse, reverseCurve, type DualCameraConfig, type Params,
 } from '../../../src/model/index.js';
-import { MODELS_DIR, areaThumbnail } from '../../../src/runtime/index.js';
+import { MODELS_DIR } from '../../../src/runtime/index.js';
+import { areaThumbnail } from '../../../src/runtime/learned/index.js';
 import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../../../src/runtime/learned/full-res.js';
 import { FrameWorkspace } from '../../../src/runtime/learned/simd-kernels.js';
 import { BASE_CELLS, GRAPH_KINDS, buildGraph, createSession, paramValuesOf, type GraphKind } from '../../../src/runtime/onnx/index.js';

@@ -38,6 +38,6 @@ export {
   rgb2020ToIctcpPlanes,
 } from './ictcp.js';
 
-export { YuvFrameConverter, type RgbPlanes, type YuvLayout } from './yuv-frame.js';
+export { HDR_LAYOUT, SDR_LAYOUT, YuvFrameConverter, type RgbPlanes, type YuvLayout } from './yuv-frame.js';
 
 export { applyFloatLut, buildFloatLut, type FloatLut } from './float-lut.js';

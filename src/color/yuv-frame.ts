@@ -8,6 +8,10 @@ import { dequantizeYcbcrPlane, quantizeYcbcrPlane, rgbToYcbcrFloat, ycbcrFloatTo
 /** A Y'CbCr layout: matrix, range, bit depth and chroma subsampling. */
 export type YuvLayout = YcbcrSpec & { readonly subsampling: '420' | '422' | '444' };
 
+/** The frames the pipeline's models take and give: HDR (BT.2020 NCL, 10-bit) and SDR (BT.709, 8-bit), limited range, 4:2:0. */
+export const HDR_LAYOUT: YuvLayout = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' };
+export const SDR_LAYOUT: YuvLayout = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' };
+
 export type RgbPlanes = { r: Float32Array; g: Float32Array; b: Float32Array };
 
 /**

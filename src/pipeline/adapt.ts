@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { YuvFrameConverter, pqEncode, type RgbPlanes } from '../color/index.js';
+import { HDR_LAYOUT, SDR_LAYOUT, YuvFrameConverter, pqEncode, type RgbPlanes } from '../color/index.js';
 import { FrameReader, InputError, OptionError, floatToHalf, halfToFloat, type MediaInfo } from '../io/index.js';
 import { MODELS_DIR, toneModelIds, type HdrSourceInfo, type SideInfo } from '../runtime/index.js';
 import type { AdaptFrame } from '../train/index.js';
@@ -59,7 +59,7 @@ function viewIndices(frames: number): Set<number> {
 async function collectViews(o: {
   source: string; sdr: string; info: MediaInfo; hdrSource: HdrSourceInfo; sideInfo: readonly SideInfo[]; signal: AbortSignal | undefined;
 }): Promise<AdaptFrame[]> {
-  const { HDR_LAYOUT, SDR_LAYOUT, areaResizePlanes, hdrPlanes } = await import('../runtime/learned/index.js');
+  const { areaResizePlanes, hdrPlanes } = await import('../runtime/learned/index.js');
   const { width, height } = o.hdrSource;
   const wanted = viewIndices(o.sideInfo.length);
   const n = width * height;

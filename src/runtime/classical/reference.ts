@@ -3,14 +3,11 @@
 // frame): it is the oracle the fused kernels are tested against, not a production path.
 
 import {
-  BT2020_TO_BT709, BT709_TO_BT2020, YuvFrameConverter, applyMatrix3, bt1886EotfPlane, bt1886InverseEotfPlane,
-  hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncodePlane, type RgbPlanes, type YuvLayout,
+  BT2020_TO_BT709, BT709_TO_BT2020, HDR_LAYOUT, SDR_LAYOUT, YuvFrameConverter, applyMatrix3, bt1886EotfPlane, bt1886InverseEotfPlane,
+  hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncodePlane, type RgbPlanes,
 } from '../../color/index.js';
 import type { Bt2390Eetf } from './bt2390-eetf.js';
 import type { Planes } from './kernels.js';
-
-const HDR_LAYOUT: YuvLayout = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' };
-const SDR_LAYOUT: YuvLayout = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' };
 
 /** HDR signal of one side of the chain: PQ, or HLG on a display of peak `lw` cd/m². */
 export type HdrSignal = { transfer: 'pq' } | { transfer: 'hlg'; lw: number };

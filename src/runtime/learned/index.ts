@@ -1,3 +1,3 @@
 // src/runtime/learned: the learned tone models (TF.js, and the WebAssembly per-pixel kernels the
 // ONNX Runtime engine shares). A door of its own: importing it loads TF.js (~0.5 s).
-export { LearnedToneModel, HDR_LAYOUT, SDR_LAYOUT, areaResizePlanes, areaThumbnail, areaThumbnailPlanes, hdrPlanes, quantizeIncrements } from './learned-model.js';
+export { LearnedToneModel, areaResizePlanes, areaThumbnail, areaThumbnailPlanes, hdrPlanes, quantizeIncrements } from './learned-model.js';

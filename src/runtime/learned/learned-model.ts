@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
+  HDR_LAYOUT, SDR_LAYOUT, YuvFrameConverter, hlgDecodePlanes, hlgEncodePlanes, pqDecodePlane, pqEncode, pqEncodePlane, type RgbPlanes,
 } from '../../color/index.js';
 import type { PlanarFormat } from '../../io/index.js';
 import { MIN_INCREMENT, assignForward, forward, initBackend, loadModel, reverse, reverseCurve, type LoadedModel } from '../../model/index.js';
@@ -15,8 +15,6 @@ import { FrameWorkspace } from './simd-kernels.js';
 
 const HDR_FORMAT: PlanarFormat = 'yuv420p10le';
 const SDR_FORMAT: PlanarFormat = 'yuv420p';
-export const HDR_LAYOUT = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' } as const;
-export const SDR_LAYOUT = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' } as const;
 /** Side info values are rounded to this many decimals (the manifest stores exactly what R used). */
 const SIDE_DECIMALS = 4;
 /** Time constant of the curve's exponential smoothing, seconds at the assumed 24 frames/s. */

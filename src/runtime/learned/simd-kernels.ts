@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  BT2020_TO_BT709, BT709_TO_BT2020, YuvFrameConverter, codeRange, hlgDecodePlanes, lumaCoefficients, pqEncodePlane,
+  BT2020_TO_BT709, BT709_TO_BT2020, HDR_LAYOUT, YuvFrameConverter, codeRange, hlgDecodePlanes, lumaCoefficients, pqEncodePlane,
   type IntPlane, type RgbPlanes, type YuvLayout,
 } from '../../color/index.js';
 import { BT709_LUMA } from '../../model/index.js';
@@ -70,8 +70,6 @@ function wasm(): Exports {
 /** Whether the built module is there (tests and benches say so instead of failing). */
 export const hasSimdKernels = (): boolean => existsSync(KERNELS_WASM);
 
-export const HDR_LAYOUT: YuvLayout = { matrix: 'bt2020nc', range: 'limited', bitDepth: 10, subsampling: '420' };
-export const SDR_LAYOUT: YuvLayout = { matrix: 'bt709', range: 'limited', bitDepth: 8, subsampling: '420' };
 
 /** The most grid cells a side (and 64 curve knots) the workspace holds rows and taps for. */
 const MAX_CELLS = 16;

@@ -10,12 +10,12 @@
 
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { hlgEncodePlanes, pqDecodePlane, pqEncode } from '../../color/index.js';
+import { HDR_LAYOUT, SDR_LAYOUT, hlgEncodePlanes, pqDecodePlane, pqEncode } from '../../color/index.js';
 import { assignForward, initBackend, loadModel, type DualCameraConfig } from '../../model/index.js';
 import type { LowResOutputs } from '../learned/full-res.js';
 import { LearnedToneModel } from '../learned/learned-model.js';
 import { MODELS_DIR } from '../models.js';
-import { FrameWorkspace, HDR_LAYOUT, SDR_LAYOUT } from '../learned/simd-kernels.js';
+import { FrameWorkspace } from '../learned/simd-kernels.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
 import { BASE_CELLS, type GraphKind } from './dual-camera-onnx.js';
 import { buildGraphs, readOnnxModel } from './onnx-export.js';

@@ -123,12 +123,11 @@ export class FrameReader implements AsyncIterable<Frame> {
     for (const [k, v] of [['width', width], ['height', height]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`options.${k} must be a positive integer, got ${v}`);
     }
-    const exrInJs =
-      typeof source === 'string' && /\.exr$/i.test(source) && options.format === 'gbrpf32le' &&
-      !(await ffmpegCapabilities()).pixelFormats.has('gbrpf32le');
+    const caps = typeof source === 'string' && /\.exr$/i.test(source) && options.format === 'gbrpf32le' ? await ffmpegCapabilities() : null;
+    const exrInJs = caps !== null && !caps.pixelFormats.has('gbrpf32le');
     if (exrInJs && (scale || options.videoFilter)) {
       throw new MissingCapabilityError(
-        `${label}: the ffmpeg found (${(await ffmpegCapabilities()).version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
+        `${label}: the ffmpeg found (${caps.version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
       );
     }
     return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs });

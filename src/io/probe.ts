@@ -278,28 +278,26 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     const containerCount = isImage ? (num(videoJson['nb_frames']) ?? 1) : num(videoJson['nb_frames']);
     const averageDiffers = frameRate > 0 && Math.abs(frameRate - averageFrameRate) / frameRate > 0.01;
     // What the first answer leaves open takes one more ffprobe each; they run side by side
-    // (a restore's start waited ~0.2 s on them one after another), and all are awaited before
+    // (a restore's start waited ~0.2 s on them one after another), and all are settled before
     // any failure is thrown, so none outlives the call.
-    const settled = await Promise.allSettled([
-      pixelFormatTable(),
-      // HEVC/AV1 carry HDR10 metadata in the bitstream, not the container: read the first frame.
+    const tableP = pixelFormatTable();
+    // HEVC/AV1 carry HDR10 metadata in the bitstream, not the container: read the first frame.
+    const firstFrameP =
       (dynamicRange === 'pq' || dynamicRange === 'hlg') && (!containerHdr10.masteringDisplay || !containerHdr10.contentLightLevel) && !isImage
         ? ffprobeJson(file, ['-select_streams', stream, '-read_intervals', '%+#1', '-show_frames'], options.signal)
-        : null,
+        : null;
+    const countedP =
       containerCount === null && options.countFrames !== false
         ? ffprobeJson(file, ['-select_streams', stream, '-count_packets', '-show_entries', 'stream=nb_read_packets'], options.signal)
-        : null,
-      // Containers with durations report an average that differs from the nominal rate;
-      // Matroska does not, so look at the first packets' timestamps.
+        : null;
+    // Containers with durations report an average that differs from the nominal rate;
+    // Matroska does not, so look at the first packets' timestamps.
+    const irregularP =
       !isImage && frameRate > 0 && !averageDiffers
         ? irregularTimestamps(file, Number(stream), frameRate, ratio(videoJson['time_base']) ?? 0.001, options.signal)
-        : false,
-    ] as const);
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [table, firstFrame, counted, irregular] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
-      Awaited<ReturnType<typeof pixelFormatTable>>, Json | null, Json | null, boolean,
-    ];
+        : false;
+    await Promise.allSettled([tableP, firstFrameP, countedP, irregularP]);
+    const [table, firstFrame, counted, irregular] = [await tableP, await firstFrameP, await countedP, await irregularP];
     const layout = describePixelFormat(table.get(pixFmt));
     const fromFrame = parseHdr10SideData(((firstFrame?.['frames'] ?? []) as Json[])[0]?.['side_data_list']);
     const hdr10 = {

@@ -3,10 +3,9 @@
 // multiple of 4 and at one that is not (rows padded to whole vectors).
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { YuvFrameConverter, type RgbPlanes } from '../../src/color/index.js';
+import { HDR_LAYOUT, SDR_LAYOUT, YuvFrameConverter, type RgbPlanes } from '../../src/color/index.js';
 import { forwardFullRes, reverseFullRes, type LowResOutputs } from '../../src/runtime/learned/full-res.js';
 import { areaThumbnailPlanes, hdrPlanes } from '../../src/runtime/learned/learned-model.js';
-import { HDR_LAYOUT, SDR_LAYOUT } from '../../src/color/index.js';
 import { FrameWorkspace } from '../../src/runtime/learned/simd-kernels.js';
 import type { HdrSourceInfo } from '../../src/runtime/index.js';
 import { decodeAll } from '../helpers/frames.js';

@@ -81,7 +81,8 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   // at the end) is then embedded by a stream-copy remux into the real output.
   const intermediate = tempPathFor(output);
   try {
-    const pool = new BufferPool();
+    // Shared memory: an off-thread model reads the frames in place (see BufferPool).
+    const pool = new BufferPool(16, { shared: true });
     const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, pool, info, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,

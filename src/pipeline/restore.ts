@@ -145,7 +145,8 @@ async function runForward(o: {
   // EXR frames are linear light made from the model's PQ output, whatever the preset says.
   const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
   if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);
-  const pool = new BufferPool();
+  // Shared memory: an off-thread model reads the frames in place (see BufferPool).
+  const pool = new BufferPool(16, { shared: true });
   const reader = await input.reader(model.sdrFormat, pool);
   const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr
     ? await ExrSequenceWriter.open(output, input.width, input.height, options.exrPrimaries ?? 'bt2020')

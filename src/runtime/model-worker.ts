@@ -3,6 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { planeViews } from '../io/index.js';
 import { createModel, type ModelCreateOptions } from './model-factory.js';
+import { SharedIds, isSharedFrame, type FrameRef } from './shared-frames.js';
 import type { HdrSourceInfo, SideInfo, ToneModel } from './tone-model.js';
 
 export type WorkerRequest = {
@@ -11,39 +12,77 @@ export type WorkerRequest = {
   model: string;
   /** How to build the model: on the first request only (the worker keeps one model). */
   create?: ModelCreateOptions;
-  frames: Uint8Array[];
+  frames: FrameRef[];
+  /** Shared buffers lent for the outputs, one per frame (the model's `into`). */
+  outputs: FrameRef[];
   sideInfo: (SideInfo | null)[];
   info: HdrSourceInfo;
-  /** Output buffers the caller is done with, for the model to reuse. */
+  /** Transferred output buffers the caller is done with, for the model to reuse. */
   recycled: Uint8Array[];
 };
 export type WorkerReply = {
   job: number;
-  frames?: Uint8Array[];
-  /** The request's input buffers, handed back so the caller's pool can reuse them. */
-  inputs?: Uint8Array[];
+  /** The outputs: transferred bytes, or the index of the lent buffer the model wrote into. */
+  frames?: (Uint8Array | number)[];
+  /** The request's transferred input buffers, handed back so the caller's pool can reuse them (null: the input was shared). */
+  inputs?: (Uint8Array | null)[];
   error?: { name: string; message: string; stack?: string };
 };
 
 let building: Promise<ToneModel> | null = null;
+/** The shared buffers this worker holds, by the main thread's ids (it keeps the same list). */
+const held = new SharedIds<Uint8Array>();
+
+/** The bytes a FrameRef names; shared ones are marked used, in message order, as the main thread marked them. */
+function resolve(ref: FrameRef): Uint8Array {
+  if (ref instanceof Uint8Array) return ref;
+  const data = ref.shared ? new Uint8Array(ref.shared) : held.get(ref.id);
+  if (!data) throw new Error(`model worker: shared buffer ${ref.id} is not held here (the two sides' lists disagree)`);
+  held.use(ref.id, data);
+  return data;
+}
 
 parentPort!.on('message', (req: WorkerRequest) => {
+  let inputs: Uint8Array[] = [];
+  let outputs: Uint8Array[] = [];
+  try {
+    // Before any await: the ids are marked in the order the requests came.
+    inputs = req.frames.map(resolve);
+    outputs = req.outputs.map(resolve);
+  } catch (err) {
+    reply(req.job, err);
+    return;
+  }
   void (async () => {
     try {
       building ??= createModel(req.model, req.create ?? {});
       const model = await building;
       if (req.recycled.length) model.recycle?.(req.recycled);
       const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;
-      const frames = req.frames.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));
+      const frames = inputs.map((data) => ({ data, planes: planeViews(format, req.info.width, req.info.height, data) }));
+      const into = outputs.length ? outputs : undefined;
       const out =
         req.op === 'reverse'
-          ? await model.reverse(frames, req.sideInfo as SideInfo[], req.info)
-          : await model.forward(frames, req.sideInfo, req.info);
-      const reply: WorkerReply = { job: req.job, frames: out, inputs: req.frames };
-      parentPort!.postMessage(reply, [...out, ...req.frames].map((f) => f.buffer as ArrayBuffer));
+          ? await model.reverse(frames, req.sideInfo as SideInfo[], req.info, into)
+          : await model.forward(frames, req.sideInfo, req.info, into);
+      const transfer: ArrayBuffer[] = [];
+      const refs = out.map((data) => {
+        const lent = outputs.indexOf(data);
+        if (lent >= 0) return lent;
+        transfer.push(data.buffer as ArrayBuffer);
+        return data;
+      });
+      // Transferred inputs go back; shared ones stay where both sides see them.
+      const back = frames.map((f) => (isSharedFrame(f.data) ? null : f.data));
+      for (const b of back) if (b) transfer.push(b.buffer as ArrayBuffer);
+      parentPort!.postMessage({ job: req.job, frames: refs, inputs: back } satisfies WorkerReply, transfer);
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      parentPort!.postMessage({ job: req.job, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies WorkerReply);
+      reply(req.job, err);
     }
   })();
 });
+
+function reply(job: number, err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  parentPort!.postMessage({ job, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } } satisfies WorkerReply);
+}

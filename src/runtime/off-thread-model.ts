@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { BufferPool, frameByteLength } from '../io/index.js';
+import { SharedIds, isSharedFrame, type FrameRef } from './shared-frames.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from './tone-model.js';
 import type { ModelCreateOptions } from './model-factory.js';
 import type { WorkerReply, WorkerRequest } from './model-worker.js';
@@ -42,6 +44,8 @@ type Slot = {
   busy: number;
   /** Whether its first request (which carries how to build the model) went out. */
   told: boolean;
+  /** The shared buffers it holds, by id: the worker keeps the same list (see SharedIds). */
+  held: SharedIds<Uint8Array>;
 };
 
 /**
@@ -49,8 +53,12 @@ type Slot = {
  * (sequential, stateful, cheap) stays in this thread on a local instance. A batch goes to an idle
  * worker, a new one is started while fewer than `maxWorkers` run, else it waits behind the least
  * busy: with the pipeline's default concurrency (workers + 1) every core computes while one more
- * batch crosses the pipes, and `concurrency: 1` never starts a second worker. Frames are
- * transferred, not copied: after reverse/forward the input frames' buffers are detached.
+ * batch crosses the pipes, and `concurrency: 1` never starts a second worker.
+ *
+ * Frames are never copied. Frames in SharedArrayBuffers (BufferPool's `shared`) stay where they
+ * are and cross as ids, and a model that takes `into` writes its outputs into shared buffers this
+ * side lends it: no per-frame garbage for V8 to collect. Other frames and outputs are
+ * transferred there and back, so after the call such a frame's `data` is a new object.
  */
 export class OffThreadToneModel implements ToneModel {
   readonly id: string;
@@ -66,8 +74,14 @@ export class OffThreadToneModel implements ToneModel {
   readonly #maxWorkers: number;
   readonly #slots: Slot[] = [];
   readonly #pending = new Map<number, { slot: Slot; resolve: (reply: WorkerReply) => void; reject: (e: Error) => void }>();
-  /** Outputs the caller gave back, sent to the worker with the next request. */
+  /** Transferred outputs the caller gave back, sent to the worker with the next request. */
   #recycled: Uint8Array[] = [];
+  /** Shared output buffers to lend the workers, and those the caller now holds (lent, written, returned). */
+  readonly #sharedOutputs = new BufferPool(8, { shared: true });
+  readonly #returned = new WeakSet<SharedArrayBuffer>();
+  /** The ids shared buffers cross as. */
+  readonly #ids = new WeakMap<SharedArrayBuffer, number>();
+  #nextId = 0;
   #nextJob = 0;
   #failure: Error | undefined;
 
@@ -91,7 +105,7 @@ export class OffThreadToneModel implements ToneModel {
   }
 
   #start(): Slot {
-    const slot: Slot = { worker: startWorker(), busy: 0, told: false };
+    const slot: Slot = { worker: startWorker(), busy: 0, told: false, held: new SharedIds() };
     slot.worker.unref(); // never keeps the process alive on its own
     slot.worker.on('message', (reply: WorkerReply) => {
       const p = this.#pending.get(reply.job);
@@ -149,27 +163,70 @@ export class OffThreadToneModel implements ToneModel {
     if (this.#failure) return Promise.reject(this.#failure);
     const job = this.#nextJob++;
     const slot = this.#pick();
-    const data = frames.map((f) => transferable(f.data));
+    const transfer: ArrayBuffer[] = [];
+    const refs = frames.map((f) => this.#ref(slot, f.data, transfer));
+    const outBytes = frameByteLength(op === 'reverse' ? this.sdrFormat : this.hdrFormat, info.width, info.height);
+    const lent = frames.map(() => this.#sharedOutputs.take(outBytes));
+    const outputs = lent.map((data) => this.#ref(slot, data, transfer));
     const recycled = this.#recycled;
     this.#recycled = [];
-    const req: WorkerRequest = { job, op, model: this.#key, frames: data, sideInfo: [...sideInfo], info, recycled, ...(slot.told ? {} : { create: this.#create }) };
+    for (const r of recycled) transfer.push(r.buffer as ArrayBuffer);
+    const req: WorkerRequest = {
+      job, op, model: this.#key, frames: refs, outputs, sideInfo: [...sideInfo], info, recycled, ...(slot.told ? {} : { create: this.#create }),
+    };
     slot.told = true;
     slot.busy++;
     return new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(job, { slot, resolve, reject });
-      slot.worker.postMessage(req, [...data, ...recycled].map((d) => d.buffer as ArrayBuffer));
+      slot.worker.postMessage(req, transfer);
     }).then((reply) => {
-      // The inputs come back from the worker: put them where the caller will look for them.
+      // Transferred inputs come back from the worker: put them where the caller will look for them.
       reply.inputs?.forEach((buf, i) => {
         const frame = frames[i] as ModelFrame | undefined;
-        if (frame) frame.data = buf;
+        if (frame && buf) frame.data = buf;
       });
-      return reply.frames!;
+      const out = reply.frames!.map((o) => (typeof o === 'number' ? lent[o]! : o));
+      for (const data of lent) {
+        if (out.includes(data)) this.#returned.add(data.buffer as SharedArrayBuffer);
+        else this.#sharedOutputs.give(data); // the model made its own: lend it again
+      }
+      return out;
+    }, (err: unknown) => {
+      // The worker wrote nothing anyone will read, and its model keeps no lent buffer.
+      for (const data of lent) this.#sharedOutputs.give(data);
+      throw err;
     });
   }
 
+  /**
+   * How `data` crosses to `slot`'s worker: a shared buffer as its id (with the memory the first
+   * time, or again once the worker has dropped it), anything else transferred (added to `transfer`).
+   */
+  #ref(slot: Slot, data: Uint8Array, transfer: ArrayBuffer[]): FrameRef {
+    if (!isSharedFrame(data)) {
+      const bytes = transferable(data);
+      transfer.push(bytes.buffer as ArrayBuffer);
+      return bytes;
+    }
+    let id = this.#ids.get(data.buffer);
+    if (id === undefined) {
+      id = this.#nextId++;
+      this.#ids.set(data.buffer, id);
+    }
+    const held = slot.held.get(id) !== undefined;
+    slot.held.use(id, data);
+    return held ? { id } : { id, shared: data.buffer };
+  }
+
   recycle(buffers: Uint8Array[]): void {
-    for (const b of buffers) if (b.byteLength > 0 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) this.#recycled.push(b);
+    for (const b of buffers) {
+      if (isSharedFrame(b)) {
+        // Ours to lend again; a shared buffer we did not lend is the caller's, not ours to reuse.
+        if (this.#returned.delete(b.buffer)) this.#sharedOutputs.give(b);
+      } else if (b.byteLength > 0 && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength) {
+        this.#recycled.push(b);
+      }
+    }
     // Keep the backlog bounded if nobody runs a job for a while.
     if (this.#recycled.length > 8) this.#recycled.length = 8;
   }

@@ -49,16 +49,21 @@ export interface ToneModel {
 
   /** Sequential per-frame analysis of HDR frames (in order): the side info for each. */
   analyze(frames: readonly ModelFrame[], source: HdrSourceInfo): SideInfo[];
-  /** HDR -> SDR for a batch, given each frame's side info. */
-  reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]>;
+  /**
+   * HDR -> SDR for a batch, given each frame's side info. `into`, when given, holds one buffer
+   * per frame of the output's size: a model that can write its outputs there returns those very
+   * buffers (an off-thread model lends shared memory this way); one that cannot returns its own.
+   */
+  reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo, into?: readonly Uint8Array[]): Promise<Uint8Array[]>;
   /**
    * SDR -> HDR for a batch. `sideInfo` entries are null for blind restore (SDR that this model
-   * did not make); `target` says which HDR signal to produce.
+   * did not make); `target` says which HDR signal to produce; `into` as for reverse.
    */
   forward(
     frames: readonly ModelFrame[],
     sideInfo: readonly (SideInfo | null)[],
     target: HdrSourceInfo,
+    into?: readonly Uint8Array[],
   ): Promise<Uint8Array[]>;
   /**
    * Give back output buffers the caller is done with (written to the encoder); the model may

@@ -23,4 +23,14 @@ describe('BufferPool', () => {
     pool.give(new Uint8Array(8));
     expect(pool.idle).toBe(1);
   });
+
+  it('with `shared`, hands out whole SharedArrayBuffers and takes them back', () => {
+    const pool = new BufferPool(2, { shared: true });
+    const a = pool.take(64);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.byteLength).toBe(64);
+    pool.give(a);
+    expect(pool.take(64)).toBe(a);
+    expect(new BufferPool().take(8).buffer).toBeInstanceOf(ArrayBuffer);
+  });
 });

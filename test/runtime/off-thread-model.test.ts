@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameReader, planeViews } from '../../src/io/index.js';
 import { OffThreadToneModel, createModel, loadToneModel, type HdrSourceInfo, type ModelFrame } from '../../src/runtime/index.js';
+import { SHARED_IDS_HELD } from '../../src/runtime/shared-frames.js';
 import { sample } from '../helpers/media.js';
 
 const source: HdrSourceInfo = { width: 640, height: 360, transfer: 'pq', masteringPeak: 1000, maxCll: 1000 };
@@ -14,6 +15,13 @@ async function frames(n: number): Promise<ModelFrame[]> {
 /** Fresh buffers: the off-thread model transfers (detaches) what it is given. */
 const copy = (fs: ModelFrame[]): ModelFrame[] => fs.map((f) => {
   const data = f.data.slice();
+  return { data, planes: planeViews('yuv420p10le', 640, 360, data) };
+});
+
+/** The frames in fresh SharedArrayBuffers, as the pipeline's shared BufferPool holds them. */
+const shared = (fs: ModelFrame[]): ModelFrame[] => fs.map((f) => {
+  const data = new Uint8Array(new SharedArrayBuffer(f.data.byteLength));
+  data.set(f.data);
   return { data, planes: planeViews('yuv420p10le', 640, 360, data) };
 });
 
@@ -83,6 +91,57 @@ describe('OffThreadToneModel', () => {
     } finally {
       local.dispose();
       pool.dispose();
+    }
+  });
+
+  it('reads frames in shared memory in place and writes into shared buffers it lends, lent again once recycled', async () => {
+    const local = await createModel('classical-bt2390');
+    const remote = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 1);
+    try {
+      const input = await frames(2);
+      const side = local.analyze(input, source);
+      const expected = await local.reverse(copy(input), side, source);
+      const sent = shared(input);
+      const buffers = sent.map((f) => f.data);
+      const got = await remote.reverse(sent, side, source);
+      // Nothing crossed by transfer: the caller's frames are the same objects, bytes intact.
+      sent.forEach((f, i) => {
+        expect(f.data).toBe(buffers[i]);
+        expect(Buffer.compare(f.data, input[i]!.data)).toBe(0);
+      });
+      got.forEach((f, i) => {
+        expect(f.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Buffer.compare(f, expected[i]!), `frame ${i}`).toBe(0);
+      });
+      // Handed back, the outputs are lent again: the next call writes into the same memory.
+      remote.recycle?.(got);
+      const again = await remote.reverse(sent, side, source);
+      expect(again.every((b) => got.includes(b))).toBe(true);
+      again.forEach((f, i) => expect(Buffer.compare(f, expected[i]!), `frame ${i} again`).toBe(0));
+    } finally {
+      local.dispose();
+      remote.dispose();
+    }
+  });
+
+  it(`sends shared memory again once the worker has dropped it (more than ${SHARED_IDS_HELD} buffers seen since)`, async () => {
+    const local = await createModel('classical-bt2390');
+    const remote = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 1);
+    try {
+      const input = await frames(1);
+      const side = local.analyze(input, source);
+      const [expected] = await local.reverse(copy(input), side, source);
+      const first = shared(input);
+      // Outputs are not recycled, so every call lends a new buffer too: the first input is
+      // dropped on both sides long before it comes back, and must be sent again.
+      const calls = [first, ...Array.from({ length: SHARED_IDS_HELD }, () => shared(input)), first];
+      for (const [i, batch] of calls.entries()) {
+        const [out] = await remote.reverse(batch, side, source);
+        expect(Buffer.compare(out!, expected!), `call ${i}`).toBe(0);
+      }
+    } finally {
+      local.dispose();
+      remote.dispose();
     }
   });
 });

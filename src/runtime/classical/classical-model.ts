@@ -241,7 +241,9 @@ export class ClassicalToneModel implements ToneModel {
     });
   }
 
-  async reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]> {
+  async reverse(
+    frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo, into?: readonly Uint8Array[],
+  ): Promise<Uint8Array[]> {
     this.#checkLive();
     checkSize(source, 'reverse: source');
     if (sideInfo.length !== frames.length) {
@@ -252,7 +254,7 @@ export class ClassicalToneModel implements ToneModel {
     return frames.map((frame, i) => {
       const src = framePlanes(frame, HDR_FORMAT, width, height, Uint16Array, `reverse: frame ${i}`);
       const eetf = this.#eetfFor(this.#sidePeak(sideInfo[i], `reverse: sideInfo[${i}]`));
-      const data = this.#outputs.take(frameByteLength(SDR_FORMAT, width, height)); // the kernel writes every byte
+      const data = this.#output(into?.[i], frameByteLength(SDR_FORMAT, width, height), `reverse: into[${i}]`); // the kernel writes every byte
       const [y, cb, cr] = planeViews(SDR_FORMAT, width, height, data) as Uint8Array[];
       reverseSimd(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
@@ -260,7 +262,7 @@ export class ClassicalToneModel implements ToneModel {
   }
 
   async forward(
-    frames: readonly ModelFrame[], sideInfo: readonly (SideInfo | null)[], target: HdrSourceInfo,
+    frames: readonly ModelFrame[], sideInfo: readonly (SideInfo | null)[], target: HdrSourceInfo, into?: readonly Uint8Array[],
   ): Promise<Uint8Array[]> {
     this.#checkLive();
     checkSize(target, 'forward: target');
@@ -275,7 +277,7 @@ export class ClassicalToneModel implements ToneModel {
       const side = sideInfo[i];
       const peak = side === null || side === undefined ? blindPeak : this.#sidePeak(side, `forward: sideInfo[${i}]`);
       const eetf = this.#eetfFor(peak);
-      const data = this.#outputs.take(frameByteLength(HDR_FORMAT, width, height)); // the kernel writes every byte
+      const data = this.#output(into?.[i], frameByteLength(HDR_FORMAT, width, height), `forward: into[${i}]`); // the kernel writes every byte
       const [y, cb, cr] = planeViews(HDR_FORMAT, width, height, data) as Uint16Array[];
       forwardSimd(width, height, src, { y: y!, cb: cb!, cr: cr! }, { hlg, eetf, dstPeak: this.options.targetPeak });
       return data;
@@ -297,6 +299,13 @@ export class ClassicalToneModel implements ToneModel {
 
   #checkLive(): void {
     if (this.#disposed) throw new Error('ClassicalToneModel: used after dispose()');
+  }
+
+  /** The caller's buffer for an output, else one of ours. */
+  #output(given: Uint8Array | undefined, bytes: number, where: string): Uint8Array {
+    if (given === undefined) return this.#outputs.take(bytes);
+    if (given.byteLength !== bytes) throw new RangeError(`${where}: an output frame is ${bytes} bytes, got a buffer of ${given.byteLength}`);
+    return given;
   }
 
   #sidePeak(side: SideInfo | undefined, where: string): number {

@@ -147,8 +147,11 @@ export class OrtToneModel implements ToneModel {
     this.#free.set(s.key, list);
   }
 
-  #outputBuffer(bytes: number): Uint8Array {
-    return this.#outputs.get(bytes)?.pop() ?? new Uint8Array(bytes);
+  /** The caller's buffer for an output (`into`), else a recycled or new one. */
+  #outputBuffer(bytes: number, given: Uint8Array | undefined): Uint8Array {
+    if (given === undefined) return this.#outputs.get(bytes)?.pop() ?? new Uint8Array(bytes);
+    if (given.byteLength !== bytes) throw new RangeError(`ORT model: an output frame is ${bytes} bytes, got a buffer of ${given.byteLength} to write it into`);
+    return given;
   }
 
   recycle(buffers: Uint8Array[]): void {
@@ -176,7 +179,9 @@ export class OrtToneModel implements ToneModel {
     return this.#reference.analyze(frames, source);
   }
 
-  async reverse(frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo): Promise<Uint8Array[]> {
+  async reverse(
+    frames: readonly ModelFrame[], sideInfo: readonly SideInfo[], source: HdrSourceInfo, into?: readonly Uint8Array[],
+  ): Promise<Uint8Array[]> {
     const { width, height } = source;
     const { thumb: t, knots: k } = this.#cfg;
     const keep = source.transfer === 'hlg';
@@ -196,7 +201,7 @@ export class OrtToneModel implements ToneModel {
         const j = keep ? i : 0;
         if (!keep && frames.length > 1) s.ws.fromHdr(0, frame, source);
         s.ws.reverse(j, this.#lowRes(s, i, sideInfo[i]!), peakPq);
-        const out = this.#outputBuffer((px * 3) / 2);
+        const out = this.#outputBuffer((px * 3) / 2, into?.[i]);
         s.ws.toYuv(j, SDR_LAYOUT, [out.subarray(0, px), out.subarray(px, (px * 5) / 4), out.subarray((px * 5) / 4)]);
         return out;
       });
@@ -205,20 +210,24 @@ export class OrtToneModel implements ToneModel {
     }
   }
 
-  async forward(frames: readonly ModelFrame[], sideInfo: readonly (SideInfo | null)[], target: HdrSourceInfo): Promise<Uint8Array[]> {
+  async forward(
+    frames: readonly ModelFrame[], sideInfo: readonly (SideInfo | null)[], target: HdrSourceInfo, into?: readonly Uint8Array[],
+  ): Promise<Uint8Array[]> {
     // Guided and blind frames run through different graphs: split a mixed batch in two.
     const guided = frames.flatMap((_, i) => (sideInfo[i] ? [i] : []));
     const blind = frames.flatMap((_, i) => (sideInfo[i] ? [] : [i]));
     const result: Uint8Array[] = new Array<Uint8Array>(frames.length);
     for (const [idx, kind] of [[guided, 'forward-guided-grid'], [blind, 'forward-blind-grid']] as const) {
       if (idx.length === 0) continue;
-      const outs = await this.#forwardGroup(idx.map((i) => frames[i]!), idx.map((i) => sideInfo[i] ?? null), target, kind);
+      const outs = await this.#forwardGroup(idx.map((i) => frames[i]!), idx.map((i) => sideInfo[i] ?? null), target, kind, idx.map((i) => into?.[i]));
       idx.forEach((i, j) => (result[i] = outs[j]!));
     }
     return result;
   }
 
-  async #forwardGroup(frames: ModelFrame[], side: (SideInfo | null)[], target: HdrSourceInfo, kind: 'forward-guided-grid' | 'forward-blind-grid'): Promise<Uint8Array[]> {
+  async #forwardGroup(
+    frames: ModelFrame[], side: (SideInfo | null)[], target: HdrSourceInfo, kind: 'forward-guided-grid' | 'forward-blind-grid', into: (Uint8Array | undefined)[],
+  ): Promise<Uint8Array[]> {
     const { width, height } = target;
     const { thumb: t, knots: k } = this.#cfg;
     const s = this.#acquire(frames.length, width, height, 1);
@@ -241,7 +250,7 @@ export class OrtToneModel implements ToneModel {
           for (const c of [p.r, p.g, p.b]) pqDecodePlane(c, c);
           hlgEncodePlanes(p.r, p.g, p.b, p.r, p.g, p.b, target.masteringPeak);
         }
-        const out = this.#outputBuffer(px * 3);
+        const out = this.#outputBuffer(px * 3, into[i]);
         const view = (o: number, len: number): Uint16Array => new Uint16Array(out.buffer, out.byteOffset + o * 2, len);
         s.ws.toYuv(0, HDR_LAYOUT, [view(0, px), view(px, px / 4), view((5 * px) / 4, px / 4)]);
         return out;

@@ -99,6 +99,25 @@ describe('ClassicalToneModel: interface', () => {
     const [h] = await model.forward([modelFrame('yuv420p', 32, 16, a!)], [[500]], info);
     expect(h!.byteLength).toBe(frameByteLength('yuv420p10le', 32, 16));
   });
+
+  it('writes into the buffers given as `into` (shared memory too), and refuses one of the wrong size', async () => {
+    const model = new ClassicalToneModel();
+    const info = source(32, 16);
+    const frame = encodeHdrFrame(greyPatches([10, 100]), 'pq');
+    const [own] = await model.reverse([frame], [[500]], info);
+    const into = new Uint8Array(new SharedArrayBuffer(frameByteLength('yuv420p', 32, 16)));
+    const [sdr] = await model.reverse([frame], [[500]], info, [into]);
+    expect(sdr).toBe(into);
+    expect(Array.from(sdr!)).toEqual(Array.from(own!));
+    const hdrInto = new Uint8Array(frameByteLength('yuv420p10le', 32, 16)).fill(0xff);
+    const [hdr] = await model.forward([modelFrame('yuv420p', 32, 16, sdr!)], [[500]], info, [hdrInto]);
+    const [hdrOwn] = await model.forward([modelFrame('yuv420p', 32, 16, own!)], [[500]], info);
+    expect(hdr).toBe(hdrInto);
+    expect(Array.from(hdr!)).toEqual(Array.from(hdrOwn!));
+    await expect(model.reverse([frame], [[500]], info, [new Uint8Array(10)])).rejects.toThrow(
+      `reverse: into[0]: an output frame is ${frameByteLength('yuv420p', 32, 16)} bytes, got a buffer of 10`,
+    );
+  });
 });
 
 describe('ClassicalToneModel: pixels', () => {

@@ -72,6 +72,14 @@ describe('OrtToneModel (dual-v1 on ONNX Runtime)', () => {
       expect(h.byteLength).toBe(W * H * 3);
       expect(maxCodeDiff(h, hdrRef[i]!, 10)).toBeLessThanOrEqual(1);
     });
+    // Outputs written into the caller's buffers (`into`, as an off-thread model lends them), the
+    // mixed batch's order kept.
+    const into = hdr.map((h) => new Uint8Array(new SharedArrayBuffer(h.byteLength)));
+    const hdrInto = await ortModel.forward(sdr.map((d) => frame(d, 8)), sideMixed, source, into);
+    hdrInto.forEach((h, i) => {
+      expect(h).toBe(into[i]);
+      expect(maxCodeDiff(h, hdrRef[i]!, 10)).toBeLessThanOrEqual(1);
+    });
     // Output buffers handed back are reused, and the reused call still gives the same result.
     ortModel.recycle(sdr);
     const again = await ortModel.reverse(hdrFrames.map((d) => frame(d, 10)), side, source);

@@ -55,10 +55,11 @@ type Slot = {
  * busy: with the pipeline's default concurrency (workers + 1) every core computes while one more
  * batch crosses the pipes, and `concurrency: 1` never starts a second worker.
  *
- * Frames are never copied. Frames in SharedArrayBuffers (BufferPool's `shared`) stay where they
- * are and cross as ids, and a model that takes `into` writes its outputs into shared buffers this
- * side lends it: no per-frame garbage for V8 to collect. Other frames and outputs are
- * transferred there and back, so after the call such a frame's `data` is a new object.
+ * Frames in SharedArrayBuffers (BufferPool's `shared`) stay where they are and cross as ids, and
+ * a model that takes `into` writes its outputs into shared buffers this side lends it: nothing is
+ * copied and V8 gets no per-frame garbage. Other frames and outputs are transferred there and
+ * back (a view into a larger buffer is copied first), so after the call such a frame's `data` is
+ * a new object.
  */
 export class OffThreadToneModel implements ToneModel {
   readonly id: string;

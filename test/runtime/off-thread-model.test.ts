@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameReader, planeViews } from '../../src/io/index.js';
-import { OffThreadToneModel, createModel, loadToneModel, type HdrSourceInfo, type ModelFrame } from '../../src/runtime/index.js';
+import { OffThreadToneModel, createModel, loadToneModel, type HdrSourceInfo, type ModelFrame, type ToneModel } from '../../src/runtime/index.js';
 import { SHARED_IDS_HELD } from '../../src/runtime/shared-frames.js';
 import { sample } from '../helpers/media.js';
 
@@ -24,6 +24,18 @@ const shared = (fs: ModelFrame[]): ModelFrame[] => fs.map((f) => {
   data.set(f.data);
   return { data, planes: planeViews('yuv420p10le', 640, 360, data) };
 });
+
+/** An in-thread classical model and an off-thread one of at most `workers` threads, disposed after `use`. */
+async function withModels(workers: number, use: (local: ToneModel, remote: OffThreadToneModel) => Promise<void>): Promise<void> {
+  const local = await createModel('classical-bt2390');
+  const remote = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, workers);
+  try {
+    await use(local, remote);
+  } finally {
+    local.dispose();
+    remote.dispose();
+  }
+}
 
 describe('OffThreadToneModel', () => {
   it('gives exactly what the model gives in this thread, both ways, and is what loadToneModel returns for CPU-bound models', async () => {
@@ -71,9 +83,7 @@ describe('OffThreadToneModel', () => {
   });
 
   it('spreads concurrent batches over up to maxWorkers threads, same bytes as one thread, and starts no second worker for calls one at a time', async () => {
-    const local = await createModel('classical-bt2390');
-    const pool = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 2);
-    try {
+    await withModels(2, async (local, pool) => {
       const input = await frames(4);
       const side = local.analyze(input, source);
       // One call at a time: the first worker is always idle again, so it is the only one.
@@ -88,16 +98,11 @@ describe('OffThreadToneModel', () => {
         const expected = await local.reverse(copy(input.slice(i, i + 2)), side.slice(i, i + 2), source);
         out.forEach((f, j) => expect(Buffer.compare(f, expected[j]!), `batch ${i} frame ${j}`).toBe(0));
       }
-    } finally {
-      local.dispose();
-      pool.dispose();
-    }
+    });
   });
 
   it('reads frames in shared memory in place and writes into shared buffers it lends, lent again once recycled', async () => {
-    const local = await createModel('classical-bt2390');
-    const remote = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 1);
-    try {
+    await withModels(1, async (local, remote) => {
       const input = await frames(2);
       const side = local.analyze(input, source);
       const expected = await local.reverse(copy(input), side, source);
@@ -118,16 +123,11 @@ describe('OffThreadToneModel', () => {
       const again = await remote.reverse(sent, side, source);
       expect(again.every((b) => got.includes(b))).toBe(true);
       again.forEach((f, i) => expect(Buffer.compare(f, expected[i]!), `frame ${i} again`).toBe(0));
-    } finally {
-      local.dispose();
-      remote.dispose();
-    }
+    });
   });
 
   it(`sends shared memory again once the worker has dropped it (more than ${SHARED_IDS_HELD} buffers seen since)`, async () => {
-    const local = await createModel('classical-bt2390');
-    const remote = new OffThreadToneModel(await createModel('classical-bt2390'), 'classical-bt2390', {}, 1);
-    try {
+    await withModels(1, async (local, remote) => {
       const input = await frames(1);
       const side = local.analyze(input, source);
       const [expected] = await local.reverse(copy(input), side, source);
@@ -139,9 +139,6 @@ describe('OffThreadToneModel', () => {
         const [out] = await remote.reverse(batch, side, source);
         expect(Buffer.compare(out!, expected!), `call ${i}`).toBe(0);
       }
-    } finally {
-      local.dispose();
-      remote.dispose();
-    }
+    });
   });
 });

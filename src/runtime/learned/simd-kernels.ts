@@ -70,7 +70,6 @@ function wasm(): Exports {
 /** Whether the built module is there (tests and benches say so instead of failing). */
 export const hasSimdKernels = (): boolean => existsSync(KERNELS_WASM);
 
-
 /** The most grid cells a side (and 64 curve knots) the workspace holds rows and taps for. */
 const MAX_CELLS = 16;
 

@@ -23,8 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
-import { loadPreset } from '../src/pipeline/index.js';
+import { binaries, probe, runToCompletion } from '../src/io/index.js';
+import { SDR_TO_PQ, TONEMAP_TO_SDR, benchSource, presetEncoders } from './ffmpeg-routes.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,20 +45,6 @@ const ff = (args: string[]): Promise<string> =>
 const cli = fileURLToPath(new URL('../bin/duhdr.js', import.meta.url));
 const duhdr = (args: string[]): Promise<string> => runToCompletion(process.execPath, [cli, ...args], { label: 'bench' });
 
-/** A real HDR10 clip at the bench size: the 720p forest sample, scaled and looped. */
-async function makeSource(): Promise<string> {
-  const sample = new URL('../samples/forest-pq-720p.mkv', import.meta.url).pathname;
-  const hdr10 = (await probe(sample)).video!.hdr10;
-  const out = join(dir, `source-${width}x${height}.mkv`);
-  await ff([
-    '-stream_loop', '-1', '-i', sample, '-frames:v', String(frames), '-vf', `scale=${width}:${height}:flags=bicubic`,
-    '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'fast', '-crf', '16',
-    '-x265-params', `log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=${x265MasterDisplay(hdr10.masteringDisplay!)}:max-cll=${hdr10.contentLightLevel!.maxCll},${hdr10.contentLightLevel!.maxFall}`,
-    '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', out,
-  ]);
-  return out;
-}
-
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function timed(f: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -67,11 +53,8 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
 }
 
 try {
-  const source = await makeSource();
-  const sdrPreset = await loadPreset('x264-crf', 'sdr');
-  const hdrPreset = await loadPreset('hdr10-x265', 'hdr');
-  const x264 = ['-c:v', 'libx264', '-preset', sdrPreset.encoder.preset!, '-crf', String(sdrPreset.encoder.crf), '-pix_fmt', 'yuv420p'];
-  const x265 = ['-c:v', 'libx265', '-preset', hdrPreset.encoder.preset!, '-crf', String(hdrPreset.encoder.crf), '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error'];
+  const source = await benchSource(ffmpegPath, dir, frames, width, height);
+  const { x264, x265 } = await presetEncoders();
   const sdr = join(dir, 'duhdr-sdr.mkv');
   const results = {
     encode: { ours: [] as number[], theirs: [] as number[] },
@@ -82,14 +65,14 @@ try {
   for (let i = 0; i < runs; i++) {
     results.encode.theirs.push(await timed(() => ff([
       '-i', source, '-map', '0:v',
-      '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p',
+      '-vf', TONEMAP_TO_SDR,
       ...x264, join(dir, 'ffmpeg-sdr.mkv'),
     ])));
     rmSync(sdr, { force: true });
     results.encode.ours.push(await timed(() => duhdr(['encode', source, '-o', sdr, '--preset', 'x264-crf', '--model', values.model])));
     results.restore.theirs.push(await timed(() => ff([
       '-i', sdr, '-map', '0:v',
-      '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le',
+      '-vf', SDR_TO_PQ,
       ...x265, join(dir, 'ffmpeg-hdr.mkv'),
     ])));
     rmSync(join(dir, 'duhdr-hdr.mkv'), { force: true });

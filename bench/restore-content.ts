@@ -16,10 +16,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { binaries, probe, runToCompletion, x265MasterDisplay } from '../src/io/index.js';
+import { binaries, runToCompletion } from '../src/io/index.js';
 // The built pipeline, as the duhdr command runs it (see bench/pipeline.ts).
 import { encode, loadPreset, restore } from '../dist/pipeline/index.js';
 import { ClassicalToneModel, MODEL_TABLE } from '../dist/runtime/index.js';
+import { SDR_TO_PQ, benchSource, presetEncoders } from './ffmpeg-routes.js';
 import { registerSlopeModels } from './slope-models.js';
 
 const { values } = parseArgs({
@@ -39,16 +40,8 @@ const ff = (args: string[]): Promise<string> =>
 const quiet = ['-loglevel', 'error'];
 
 try {
-  // The same source as bench/pipeline: the 720p forest sample, scaled to 1080p and looped.
-  const sample = new URL('../samples/forest-pq-720p.mkv', import.meta.url).pathname;
-  const hdr10 = (await probe(sample)).video!.hdr10;
-  const source = join(dir, 'source.mkv');
-  await ff([
-    ...quiet, '-stream_loop', '-1', '-i', sample, '-frames:v', String(frames), '-vf', 'scale=1920:1080:flags=bicubic',
-    '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'fast', '-crf', '16',
-    '-x265-params', `log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=${x265MasterDisplay(hdr10.masteringDisplay!)}:max-cll=${hdr10.contentLightLevel!.maxCll},${hdr10.contentLightLevel!.maxFall}`,
-    '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', source,
-  ]);
+  // The same source as bench/pipeline.
+  const source = await benchSource(ffmpegPath, dir, frames);
   const sdr = join(dir, 'sdr.mkv');
   await encode({ input: source, output: sdr, preset: 'x264-crf', model: values.model });
   const restored = join(dir, 'restored-lossless.mkv');
@@ -66,12 +59,12 @@ try {
     'restore, lossless SDR': join(dir, 'duhdr-lossless.y4m'), 'HDR source': join(dir, 'source.y4m'),
   };
   const y4m = ['-pix_fmt', 'yuv420p10le', '-f', 'yuv4mpegpipe', '-strict', '-1'];
-  await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt2020:t=smpte2084:m=bt2020nc:r=tv,format=yuv420p10le', ...y4m, raw['ffmpeg SDR-in-PQ']]);
+  await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', SDR_TO_PQ, ...y4m, raw['ffmpeg SDR-in-PQ']]);
   await ff([...quiet, '-i', restored, '-map', '0:v', ...y4m, raw["duhdr's restore"]]);
   await ff([...quiet, '-i', restoredFromLossless, '-map', '0:v', ...y4m, raw['restore, lossless SDR']]);
   await ff([...quiet, '-i', source, '-map', '0:v', ...y4m, raw['HDR source']]);
   const p = await loadPreset('hdr10-x265', 'hdr');
-  const x265 = ['-c:v', 'libx265', '-preset', p.encoder.preset!, '-crf', String(p.encoder.crf), '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error'];
+  const { x265 } = await presetEncoders();
   const fps: Record<string, number[]> = {};
   console.log(`bench/restore-content: ${frames} frames 1920x1080, model ${values.model}, x265 preset ${p.encoder.preset} CRF ${p.encoder.crf}, ${runs} alternating runs`);
   for (let i = 0; i < runs; i++) {

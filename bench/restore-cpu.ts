@@ -5,16 +5,20 @@
  * time. On a 2-core machine, a job that keeps both cores busy is bounded by the sum. The command
  * runs with `node --trace-gc`, so the main isolate's full (mark-compact) GCs are counted too.
  *
- *   npx tsx bench/restore-cpu.ts SDR [--job restore|encode] [--model classical-soft] [--cli bin/duhdr.js]
+ *   npx tsx bench/restore-cpu.ts SDR [--job restore|encode] [--model classical-soft] [--cli bin/duhdr.js] [--ffmpeg]
  *   (SDR: a file made by encode; with --job encode, an HDR source. --cli: another build's
- *   bin/duhdr.js, e.g. of a `git worktree` of an earlier commit, to compare the two)
+ *   bin/duhdr.js, e.g. of a `git worktree` of an earlier commit, to compare the two.
+ *   --ffmpeg, restore: then ffmpeg's own route on the same SDR (bench/pipeline.ts's baseline),
+ *   once whole and once without its x265, so the CPU of everything but x265 compares too)
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
+import { binaries } from '../src/io/index.js';
+import { SDR_TO_PQ, presetEncoders } from './ffmpeg-routes.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -22,6 +26,7 @@ const { values, positionals } = parseArgs({
     job: { type: 'string', default: 'restore' },
     model: { type: 'string', default: 'classical-soft' },
     cli: { type: 'string', default: fileURLToPath(new URL('../bin/duhdr.js', import.meta.url)) },
+    ffmpeg: { type: 'boolean', default: false },
   },
 });
 const input = positionals[0];
@@ -97,6 +102,24 @@ try {
   console.log(`    main thread ${main.toFixed(2)} s; other threads, largest first: ${top.map((t) => t.toFixed(2)).join(', ')} s, then ${others.length - top.length} more ${others.slice(3).reduce((a, b) => a + b, 0).toFixed(2)} s; full GCs of the main isolate: ${majorGcs}`);
   for (const k of kids.filter((c) => c.seconds > 0.05)) console.log(`  ${k.cmd.padEnd(29)} ${k.seconds.toFixed(2)} s`);
   console.log(`  stage waits: ${Object.entries(summary.stages).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}`);
+  if (values.ffmpeg && values.job === 'restore') await ffmpegRoute(join(dir, 'ffmpeg.mkv'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** ffmpeg's `-benchmark` line (on stderr): its process's user + system CPU and wall seconds. */
+async function benchmarked(args: string[]): Promise<{ cpu: number; wall: number }> {
+  const { stderr } = await promisify(execFile)(binaries().ffmpeg.path, ['-hide_banner', '-nostats', '-nostdin', '-y', '-benchmark', ...args], { maxBuffer: 1 << 24 });
+  const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(stderr);
+  if (!m) throw new Error(`ffmpeg printed no -benchmark line:\n${stderr}`);
+  return { cpu: Number(m[1]) + Number(m[2]), wall: Number(m[3]) };
+}
+
+/** bench/pipeline.ts's ffmpeg restore of the same SDR: whole, then decode + conversion alone. */
+async function ffmpegRoute(output: string): Promise<void> {
+  const { x265 } = await presetEncoders();
+  const whole = await benchmarked(['-i', input!, '-map', '0:v', '-vf', SDR_TO_PQ, ...x265, output]);
+  const convert = await benchmarked(['-i', input!, '-map', '0:v', '-vf', SDR_TO_PQ, '-f', 'null', '-']);
+  console.log(`ffmpeg's route (zscale SDR -> PQ, same x265): wall ${whole.wall.toFixed(2)} s, CPU ${whole.cpu.toFixed(2)} s (${((100 * whole.cpu) / whole.wall).toFixed(0)} % of one core)`);
+  console.log(`  decode + zscale alone         ${convert.cpu.toFixed(2)} s; so x265 and its input ${(whole.cpu - convert.cpu).toFixed(2)} s`);
 }

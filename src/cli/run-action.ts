@@ -3,13 +3,23 @@ import { DuhdrError, CanceledError, FfmpegError, isVerbose, setVerbose } from '.
 
 export type ActionContext = { signal: AbortSignal };
 
-/** Exit codes: 1 failure, 2 usage / not yet available, 130 interrupted (128 + SIGINT). */
-export const EXIT = { failure: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes: 1 failure, 2 usage / not yet available, 130 interrupted (128 + SIGINT), 141 stdout
+ * closed by its reader (128 + SIGPIPE, what a C tool killed by the signal reports).
+ */
+export const EXIT = { failure: 1, usage: 2, interrupted: 130, pipeClosed: 141 } as const;
+
+/** A write to a pipe whose reader has gone (`duhdr probe x | head -c0`, `--json | head -1`). */
+export function isClosedPipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+}
 
 /**
  * Run a command body with the CLI's contract: Ctrl-C or SIGTERM aborts the work (children are
- * stopped, temp files removed) and exits 130/143; a DuhdrError prints one line and exits non-zero;
- * anything else is a bug and prints its stack.
+ * stopped, temp files removed) and exits 130/143; so does a reader closing stdout (exit 141), as
+ * SIGPIPE stops a C tool, where Node would throw EPIPE from the next progress line and leave the
+ * output half-written; a DuhdrError prints one line and exits non-zero; anything else is a bug
+ * and prints its stack.
  */
 export async function runAction(body: (ctx: ActionContext) => Promise<void>, options: { verbose?: boolean; engine?: string }): Promise<void> {
   if (options.verbose) setVerbose(true);
@@ -22,8 +32,14 @@ export async function runAction(body: (ctx: ActionContext) => Promise<void>, opt
     exitCode = sig === 'SIGTERM' ? 143 : 130;
     controller.abort(new CanceledError(`interrupted by ${sig}`));
   };
+  const onStdoutError = (err: Error): void => {
+    if (controller.signal.aborted) return; // later writes of the stopping job fail the same way
+    exitCode = isClosedPipe(err) ? EXIT.pipeClosed : EXIT.failure;
+    controller.abort(new CanceledError(isClosedPipe(err) ? 'stdout: its reader went away (broken pipe); stopped' : `cannot write to stdout: ${err.message}`));
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onStdoutError);
   try {
     await body({ signal: controller.signal });
   } catch (err) {
@@ -31,6 +47,7 @@ export async function runAction(body: (ctx: ActionContext) => Promise<void>, opt
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onStdoutError);
   }
 }
 

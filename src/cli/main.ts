@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { probe } from '../io/index.js';
 import { formatProbe } from './format-probe.js';
-import { EXIT, isClosedPipe, runAction } from './run-action.js';
+import { EXIT, runAction, watchOutputStreams } from './run-action.js';
 import { samplesCommand } from './samples-command.js';
 import { transcodeCommand } from './transcode-command.js';
 import { evalCommand } from './eval-command.js';
@@ -75,15 +75,7 @@ function throwOnParseErrors(command: Command): void {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  // Outside a job (commander's --help and --version, a summary written as the job ends), a
-  // closed stdout only means nobody reads the rest: exit as SIGPIPE ends a C tool, no stack
-  // trace. During a job, runAction also stops the job.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err) => {
-      if (!isClosedPipe(err)) throw err;
-      process.exitCode = EXIT.pipeClosed;
-    });
-  }
+  watchOutputStreams();
   const program = buildProgram();
   throwOnParseErrors(program);
   try {

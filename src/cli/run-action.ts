@@ -9,17 +9,47 @@ export type ActionContext = { signal: AbortSignal };
  */
 export const EXIT = { failure: 1, usage: 2, interrupted: 130, pipeClosed: 141 } as const;
 
-/** A write to a pipe whose reader has gone (`duhdr probe x | head -c0`, `--json | head -1`). */
-export function isClosedPipe(err: unknown): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === 'EPIPE';
+/**
+ * The signals that stop a job cleanly, with their exit codes (128 + the signal's number). SIGHUP
+ * comes when the terminal closes or an ssh session drops; Node's default for it ends the process
+ * at once, leaving the temp output and an encoding ffmpeg behind.
+ */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** The job runAction is running: how to stop it when stdout fails. */
+let currentJob: { signal: AbortSignal; stop: (exitCode: number, message: string) => void } | null = null;
+
+/**
+ * What a failing stdout means, for the whole process (main calls this once). A closed pipe
+ * (`duhdr encode --json | head -1`, `duhdr --version | head -c0`) stops a running job and exits
+ * 141, as SIGPIPE stops a C tool, where Node would throw EPIPE from the next progress line and
+ * leave the output half-written; outside a job (commander's --help and --version, a summary
+ * written as the job ends) it only means nobody reads the rest. Any other error (a full disk
+ * under `> file`) stops the job too and exits 1. A failing stderr (a terminal that hung up)
+ * leaves nowhere to say anything: the job goes on, and SIGHUP stops it.
+ */
+export function watchOutputStreams(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    const closed = err.code === 'EPIPE';
+    const message = closed ? 'stdout: its reader went away (broken pipe); stopped' : `cannot write to stdout: ${err.message}`;
+    if (currentJob) {
+      // The stopping job's later writes fail the same way.
+      if (!currentJob.signal.aborted) currentJob.stop(closed ? EXIT.pipeClosed : EXIT.failure, message);
+    } else if (closed) {
+      process.exitCode = EXIT.pipeClosed;
+    } else if (!process.exitCode) {
+      process.stderr.write(`duhdr: ${message}\n`);
+      process.exitCode = EXIT.failure;
+    }
+  });
+  process.stderr.on('error', () => {});
 }
 
 /**
- * Run a command body with the CLI's contract: Ctrl-C or SIGTERM aborts the work (children are
- * stopped, temp files removed) and exits 130/143; so does a reader closing stdout (exit 141), as
- * SIGPIPE stops a C tool, where Node would throw EPIPE from the next progress line and leave the
- * output half-written; a DuhdrError prints one line and exits non-zero; anything else is a bug
- * and prints its stack.
+ * Run a command body with the CLI's contract: Ctrl-C, SIGTERM or SIGHUP aborts the work (children
+ * are stopped, temp files removed) and exits 130/143/129; so does a failing stdout (exit 141 for a
+ * closed pipe, see watchOutputStreams); a DuhdrError prints one line and exits non-zero; anything
+ * else is a bug and prints its stack.
  */
 export async function runAction(body: (ctx: ActionContext) => Promise<void>, options: { verbose?: boolean; engine?: string }): Promise<void> {
   if (options.verbose) setVerbose(true);
@@ -29,25 +59,24 @@ export async function runAction(body: (ctx: ActionContext) => Promise<void>, opt
   let exitCode: number = EXIT.interrupted;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(exitCode); // second Ctrl-C: stop waiting for cleanup
-    exitCode = sig === 'SIGTERM' ? 143 : 130;
+    exitCode = STOP_SIGNALS[sig as keyof typeof STOP_SIGNALS];
     controller.abort(new CanceledError(`interrupted by ${sig}`));
   };
-  const onStdoutError = (err: Error): void => {
-    if (controller.signal.aborted) return; // later writes of the stopping job fail the same way
-    exitCode = isClosedPipe(err) ? EXIT.pipeClosed : EXIT.failure;
-    controller.abort(new CanceledError(isClosedPipe(err) ? 'stdout: its reader went away (broken pipe); stopped' : `cannot write to stdout: ${err.message}`));
+  for (const sig of Object.keys(STOP_SIGNALS)) process.on(sig, onSignal);
+  currentJob = {
+    signal: controller.signal,
+    stop: (code, message) => {
+      exitCode = code;
+      controller.abort(new CanceledError(message));
+    },
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.stdout.on('error', onStdoutError);
   try {
     await body({ signal: controller.signal });
   } catch (err) {
     process.exitCode = reportError(err, exitCode);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onStdoutError);
+    for (const sig of Object.keys(STOP_SIGNALS)) process.off(sig, onSignal);
+    currentJob = null;
   }
 }
 

@@ -20,8 +20,10 @@ describe('duhdr transcode', () => {
     expect(existsSync(output)).toBe(true);
   });
 
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${sig} mid-run: exits ${sig === 'SIGINT' ? 130 : 143} with one line, no output, no temp file, no ffmpeg left`, async () => {
+  // SIGHUP: the terminal closed or the ssh session dropped.
+  const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`${sig} mid-run: exits ${exitCodes[sig]} with one line, no output, no temp file, no ffmpeg left`, async () => {
       const output = join(dir, `interrupted-${sig}.mkv`);
       const input = join(dir, `input-${sig}.mkv`); // a private path: only this test's processes name it
       copyFileSync(sample('forest-pq-720p.mkv'), input);
@@ -39,7 +41,7 @@ describe('duhdr transcode', () => {
         },
       );
       expect(sent).toBe(true);
-      expect(r.code).toBe(sig === 'SIGINT' ? 130 : 143);
+      expect(r.code).toBe(exitCodes[sig]);
       expect(r.stderr).toBe(`duhdr: interrupted by ${sig}\n`);
       expect(existsSync(output)).toBe(false);
       expect(readdirSync(dir).filter((f) => f.includes(TEMP_MARK))).toEqual([]);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,10 +8,11 @@ import { processesMentioning, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
+const root = new URL('../../', import.meta.url).pathname;
 
 // A reader that stops reading early (`duhdr encode --json | head -1`) closes the pipe under
-// duhdr's stdout; its next write fails with EPIPE.
-describe('stdout closed by its reader', () => {
+// duhdr's stdout, whose next write fails with EPIPE; a file on a full disk fails with ENOSPC.
+describe('when stdout fails', () => {
   it('--version: exits 141 (as SIGPIPE would) without a stack trace', async () => {
     const r = await runCli(['--version'], { onSpawn: (child) => child.stdout!.destroy() });
     expect(r.stderr).toBe('');
@@ -34,6 +36,20 @@ describe('stdout closed by its reader', () => {
     expect(r.stderr).toBe('duhdr: stdout: its reader went away (broken pipe); stopped\n');
     expect(r.code).toBe(141);
     expect(r.stdout).not.toContain('"type":"summary"');
+    expect(existsSync(output)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes(TEMP_MARK))).toEqual([]);
+    expect(processesMentioning(input)).toEqual([]);
+  });
+
+  it('a stdout that cannot be written (a full disk): stops the job with one line, exit 1, no output', () => {
+    const input = join(dir, 'full-stdout-input.mkv');
+    copyFileSync(sample('city-pq.mkv'), input);
+    const output = join(dir, 'full-stdout.mkv');
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx src/cli/run.ts encode "${input}" -o "${output}" --json > /dev/full`], {
+      cwd: root, encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('duhdr: cannot write to stdout: ENOSPC: no space left on device, write\n');
+    expect(r.status).toBe(1);
     expect(existsSync(output)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes(TEMP_MARK))).toEqual([]);
     expect(processesMentioning(input)).toEqual([]);

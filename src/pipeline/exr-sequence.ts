@@ -1,6 +1,6 @@
-import { rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { BT2020_TO_BT709, YuvFrameConverter, applyMatrix3, pqDecodePlane, type RgbPlanes } from '../color/index.js';
-import { InputError, checkWritableOutput, discardTemp, isSequencePattern, planeViews, tempPathFor, writeExr } from '../io/index.js';
+import { InputError, checkWritableOutput, commitTemp, discardTemp, isSequencePattern, planeViews, tempPathFor, writeExr } from '../io/index.js';
 
 /** Where an EXR sequence's 1.0 sits: 100 cd/m² (SDR reference white), the usual grading scale. */
 export const EXR_NITS_PER_UNIT = 100;
@@ -63,7 +63,7 @@ export class ExrSequenceWriter {
     let bytes = 0;
     for (const f of this.#written) {
       bytes += (await stat(f.temp)).size;
-      await rename(f.temp, f.final);
+      await commitTemp(f.temp, f.final);
     }
     return { output: this.pattern, frames: this.#written.length, bytes };
   }

@@ -34,6 +34,10 @@ Examples:
                                            re-encode through duhdr's frame pipes, HDR10 metadata kept
   duhdr samples --out samples              render the HDR10/HLG/SDR sample clips again
 
+Outputs appear only when complete (written to a temporary name, then renamed).
+Exit status: 0 done, 1 failed, 2 bad usage, 130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP,
+141 stdout closed by its reader (e.g. | head).
+
 ffmpeg: $FFMPEG_PATH/$FFPROBE_PATH, else PATH, else the copy npm installed.`,
     );
 

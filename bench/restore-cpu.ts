@@ -31,6 +31,7 @@ const { values, positionals } = parseArgs({
 });
 const input = positionals[0];
 if (!input) throw new Error('usage: npx tsx bench/restore-cpu.ts INPUT [--job restore|encode] [--cli PATH]');
+if (values.ffmpeg && values.job !== 'restore') throw new Error('--ffmpeg compares a restore: leave out --job encode');
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 
 /** The fields of a /proc stat line after the command name (ppid at 1, utime and stime at 11 and 12). */

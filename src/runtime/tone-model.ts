@@ -72,3 +72,14 @@ export interface ToneModel {
   recycle?(buffers: Uint8Array[]): void;
   dispose(): void;
 }
+
+/**
+ * A caller's `into` buffer for one output of `bytes` bytes, checked (RangeError naming `where`),
+ * or undefined when none was given and the model uses its own.
+ */
+export function intoBuffer(given: Uint8Array | undefined, bytes: number, where: string): Uint8Array | undefined {
+  if (given !== undefined && given.byteLength !== bytes) {
+    throw new RangeError(`${where}: an output frame is ${bytes} bytes, got a buffer of ${given.byteLength}`);
+  }
+  return given;
+}

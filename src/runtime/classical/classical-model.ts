@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PQ_MAX_NITS } from '../../color/index.js';
 import { BufferPool, frameByteLength, planeViews, type PlanarFormat } from '../../io/index.js';
-import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
+import { intoBuffer, type HdrSourceInfo, type ModelFrame, type SideInfo, type ToneModel } from '../tone-model.js';
 import { Bt2390Eetf, EetfLut, MAX_TOP_SLOPE } from './bt2390-eetf.js';
 import { MAX_WIDTH, measureKernel, type Planes } from './kernels.js';
 import { forwardSimd, reverseSimd } from './simd-kernels.js';
@@ -303,9 +303,7 @@ export class ClassicalToneModel implements ToneModel {
 
   /** The caller's buffer for an output, else one of ours. */
   #output(given: Uint8Array | undefined, bytes: number, where: string): Uint8Array {
-    if (given === undefined) return this.#outputs.take(bytes);
-    if (given.byteLength !== bytes) throw new RangeError(`${where}: an output frame is ${bytes} bytes, got a buffer of ${given.byteLength}`);
-    return given;
+    return intoBuffer(given, bytes, where) ?? this.#outputs.take(bytes);
   }
 
   #sidePeak(side: SideInfo | undefined, where: string): number {

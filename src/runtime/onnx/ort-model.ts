@@ -16,7 +16,7 @@ import type { LowResOutputs } from '../learned/full-res.js';
 import { LearnedToneModel } from '../learned/learned-model.js';
 import { MODELS_DIR } from '../models.js';
 import { FrameWorkspace } from '../learned/simd-kernels.js';
-import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from '../tone-model.js';
+import { intoBuffer, type HdrSourceInfo, type ModelFrame, type SideInfo, type ToneModel } from '../tone-model.js';
 import { BASE_CELLS, type GraphKind } from './dual-camera-onnx.js';
 import { buildGraphs, readOnnxModel } from './onnx-export.js';
 import type { OrtDevice } from './choices.js';
@@ -149,9 +149,7 @@ export class OrtToneModel implements ToneModel {
 
   /** The caller's buffer for an output (`into`), else a recycled or new one. */
   #outputBuffer(bytes: number, given: Uint8Array | undefined): Uint8Array {
-    if (given === undefined) return this.#outputs.get(bytes)?.pop() ?? new Uint8Array(bytes);
-    if (given.byteLength !== bytes) throw new RangeError(`ORT model: an output frame is ${bytes} bytes, got a buffer of ${given.byteLength} to write it into`);
-    return given;
+    return intoBuffer(given, bytes, 'ORT model') ?? this.#outputs.get(bytes)?.pop() ?? new Uint8Array(bytes);
   }
 
   recycle(buffers: Uint8Array[]): void {

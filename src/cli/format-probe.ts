@@ -29,8 +29,9 @@ export function formatProbe(info: MediaInfo): string {
     lines.push('  no video stream');
   } else {
     const count = v.frameCount !== null ? `${v.frameCount} frames` : 'frame count unknown';
+    const sar = v.sampleAspectRatio;
     const fps = `${Number(v.frameRate.toFixed(3))} fps (${v.variableFrameRate ? `variable, average ${v.averageFrameRate.toFixed(3)}` : 'constant'})`;
-    lines.push(`  video #${v.index}  ${v.codec}${v.profile ? ` ${v.profile}` : ''}  ${v.width}x${v.height}  ${info.isImage ? 'still image' : `${fps}  ${count}`}`);
+    lines.push(`  video #${v.index}  ${v.codec}${v.profile ? ` ${v.profile}` : ''}  ${v.width}x${v.height}${v.rotation ? ` (turned ${v.rotation}°)` : ''}${sar.num !== sar.den ? ` (pixels ${sar.num}:${sar.den})` : ''}  ${info.isImage ? 'still image' : `${fps}  ${count}`}`);
     const layout = [
       v.pixelFormat,
       v.bitDepth !== null ? `${v.bitDepth}-bit` : null,

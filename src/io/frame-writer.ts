@@ -241,6 +241,9 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
       copiedAttachments = fonts.length;
     }
     maps.push('-map_chapters', '1', '-map_metadata', '1', '-c:a', 'copy', '-c:s', 'copy', '-c:t', 'copy');
+    // Non-square pixels (anamorphic video): the frames keep the source's size, so its shape too.
+    const sar = layout.video?.sampleAspectRatio;
+    if (sar && sar.num !== sar.den) maps.push('-vf', `setsar=${sar.num}/${sar.den}`);
   }
   // MP4 index at the front: players start at once, and a pipe reader needs no seeking.
   if (/\.(mp4|mov|m4v)$/i.test(o.output)) maps.push('-movflags', '+faststart');

@@ -42,8 +42,16 @@ export type VideoStream = {
   index: number;
   codec: string;
   profile: string | null;
+  /** Picture size as frames come out of ffmpeg's decoder: upright, after {@link rotation}. */
   width: number;
   height: number;
+  /**
+   * The container's display rotation (a phone held upright), 0, 90, 180 or 270 degrees as
+   * ffprobe reports it. ffmpeg's decoder turns the frames, so width and height are the shown ones.
+   */
+  rotation: number;
+  /** Shape of a pixel of those frames, width:height: 1:1 when square (or unknown); players stretch by it. */
+  sampleAspectRatio: Rational;
   pixelFormat: string;
   bitDepth: number | null;
   chromaSubsampling: Subsampling | null;
@@ -306,12 +314,18 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     };
     const frameCount = containerCount ?? (counted ? num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']) : null);
     const variableFrameRate = !isImage && frameRate > 0 && (averageDiffers || irregular);
+    const rotation = displayRotation(videoJson);
+    const quarterTurn = rotation % 180 === 90;
     video = {
       index: Number(videoJson['index']),
       codec: String(videoJson['codec_name'] ?? 'unknown'),
       profile: str(videoJson['profile']),
-      width: Number(videoJson['width'] ?? 0),
-      height: Number(videoJson['height'] ?? 0),
+      // ffmpeg turns a picture stored sideways upright while decoding (autorotate): the frames
+      // read are height x width.
+      width: Number(videoJson[quarterTurn ? 'height' : 'width'] ?? 0),
+      height: Number(videoJson[quarterTurn ? 'width' : 'height'] ?? 0),
+      rotation,
+      sampleAspectRatio: sampleAspect(videoJson),
       pixelFormat: pixFmt,
       ...{ bitDepth: layout.bitDepth, chromaSubsampling: layout.subsampling, family: layout.family },
       frameRate,
@@ -327,14 +341,38 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     };
   }
 
-  return { file, container, isImage, duration: num(format['duration']), size, bitRate: num(format['bit_rate']), video, ...streamLayout(json) };
+  // The layout's video (its pixel shape alone) gives way to the full description; keys keep this order.
+  return { file, container, isImage, duration: num(format['duration']), size, bitRate: num(format['bit_rate']), ...streamLayout(json), video };
 }
 
-/** Audio, subtitle and attachment streams and the chapter count of an ffprobe result. */
+/**
+ * A stream's display rotation in quarter turns, 0–270: ffprobe's display-matrix `rotation`,
+ * else an old `rotate` tag. Its sense is ffprobe's, which flipped sign in ffmpeg 6; what duhdr
+ * needs, whether width and height swap, is the same either way.
+ */
+function displayRotation(stream: Json): number {
+  const side = ((stream['side_data_list'] ?? []) as Json[]).find((d) => d['side_data_type'] === 'Display Matrix');
+  const degrees = num(side?.['rotation']) ?? num(((stream['tags'] ?? {}) as Json)['rotate']) ?? 0;
+  return (((Math.round(degrees / 90) % 4) + 4) % 4) * 90;
+}
+
+/**
+ * The shape of a decoded frame's pixel: ffprobe's sample_aspect_ratio ("0:1" or none when
+ * unknown), flipped when the decoder turns the picture a quarter turn.
+ */
+function sampleAspect(stream: Json): Rational {
+  const [w, h] = String(stream['sample_aspect_ratio'] ?? '').split(':').map(Number);
+  if (!(w! > 0 && h! > 0)) return { num: 1, den: 1 };
+  return displayRotation(stream) % 180 === 90 ? { num: h!, den: w! } : { num: w!, den: h! };
+}
+
+/** Audio, subtitle and attachment streams, the chapter count and the video's pixel shape of an ffprobe result. */
 function streamLayout(json: Json): StreamLayout {
   const streams = (json['streams'] ?? []) as Json[];
   const tags = (s: Json): Json => (s['tags'] ?? {}) as Json;
+  const video = streams.find((s) => s['codec_type'] === 'video' && !(s['disposition'] as Json | undefined)?.['attached_pic']);
   return {
+    video: video ? { sampleAspectRatio: sampleAspect(video) } : null,
     audio: streams
       .filter((s) => s['codec_type'] === 'audio')
       .map((s) => ({
@@ -359,11 +397,15 @@ function streamLayout(json: Json): StreamLayout {
   };
 }
 
-export type StreamLayout = Pick<MediaInfo, 'audio' | 'subtitles' | 'attachments' | 'chapters'>;
+/** What a writer copies from a source: its other streams, chapters, and the video's pixel shape. */
+export type StreamLayout = Pick<MediaInfo, 'audio' | 'subtitles' | 'attachments' | 'chapters'> & {
+  video: Pick<VideoStream, 'sampleAspectRatio'> | null;
+};
 
 /**
- * The non-video streams of a file or of a byte stream of one (e.g. a zip entry; ffprobe reads
- * it from stdin, headers only where the container allows). Used to decide what can be copied.
+ * The non-video streams and the video's pixel shape of a file or of a byte stream of one (e.g. a
+ * zip entry; ffprobe reads it from stdin, headers only where the container allows). Used to
+ * decide what can be copied.
  */
 export async function probeStreamLayout(source: string | { stream: Readable; label: string }, signal?: AbortSignal): Promise<StreamLayout> {
   const label = typeof source === 'string' ? source : source.label;
@@ -385,28 +427,49 @@ const PACKETS_SAMPLED = 240;
 const REORDER_DEPTH = 32;
 
 /**
- * Whether the first packets' spacing departs from the nominal frame interval by more than the
- * timebase's rounding (Matroska stores milliseconds: 30 fps alternates 33 and 34 ms).
+ * Whether the first packets leave the nominal rate's grid: every slot t0 + k/rate from the first
+ * frame to the last holds exactly one frame, within a quarter interval of the slot (less the
+ * frames' median offset). Spacing alone says too little: Matroska stores milliseconds (30 fps
+ * alternates 33 and 34 ms) and muxers nudge frames by a few (ffmpeg's `-c:v libx265 out.mkv`
+ * of a 24 fps clip with Vorbis audio writes 0, 45, 83, 128, 170 ms: spacings 45 and 38).
  */
 async function irregularTimestamps(
   file: string, stream: number, frameRate: number, timeBase: number, signal: AbortSignal | undefined,
 ): Promise<boolean> {
   const json = await ffprobeJson(
     file,
-    ['-select_streams', String(stream), '-read_intervals', `%+#${PACKETS_SAMPLED}`, '-show_entries', 'packet=pts_time'],
+    ['-select_streams', String(stream), '-read_intervals', `%+#${PACKETS_SAMPLED}`, '-show_entries', 'packet=pts_time,dts_time'],
     signal,
   );
-  const times = ((json['packets'] ?? []) as Json[])
-    .map((p) => num(p['pts_time']))
-    .filter((t): t is number => t !== null)
-    .sort((a, b) => a - b);
-  // Packets come in decode order: with B-frames the last ones read leave holes in presentation
-  // order that later packets fill. Look only at the part no later packet can land in.
-  const settled = times.length >= PACKETS_SAMPLED ? times.slice(0, -REORDER_DEPTH) : times;
+  const packets = ((json['packets'] ?? []) as Json[])
+    .map((p) => ({ pts: num(p['pts_time']), dts: num(p['dts_time']) }))
+    .filter((p): p is { pts: number; dts: number | null } => p.pts !== null);
+  return leavesGrid(packets, frameRate, timeBase, packets.length >= PACKETS_SAMPLED);
+}
+
+/**
+ * {@link irregularTimestamps} on packets in decode order; `cut`: more packets follow, so the
+ * last REORDER_DEPTH in presentation order may still have holes that later packets fill.
+ */
+function leavesGrid(packets: readonly { pts: number; dts: number | null }[], frameRate: number, timeBase: number, cut: boolean): boolean {
   const interval = 1 / frameRate;
-  const tolerance = Math.max(1.5 * timeBase, 0.02 * interval);
-  for (let i = 1; i < settled.length; i++) {
-    if (Math.abs(settled[i]! - settled[i - 1]! - interval) > tolerance) return true;
-  }
-  return false;
+  // ffmpeg 4's Matroska muxer gives the first packets of a B-frame stream no dts, and not the
+  // shift it gives the others (the audio's priming delay: x265 with AAC at 24 fps reads 0, 63,
+  // 104, 146, 167, 229 ms). Those few are not judged; each fills a slot. A stream without dts
+  // (or with many such packets) is judged whole.
+  const preroll = packets.filter((p) => p.dts === null).map((p) => p.pts);
+  const skip = preroll.length > 0 && preroll.length <= REORDER_DEPTH && preroll.length < packets.length;
+  const sorted = (skip ? packets.filter((p) => p.dts !== null) : packets).map((p) => p.pts).sort((a, b) => a - b);
+  const judged = cut ? sorted.slice(0, -REORDER_DEPTH) : sorted;
+  if (judged.length < 2) return false;
+  const t0 = judged[0]!;
+  const t1 = judged[judged.length - 1]!;
+  const slots = judged.map((t) => Math.round((t - t0) / interval));
+  const offsets = judged.map((t, i) => t - t0 - slots[i]! * interval);
+  const mid = [...offsets].sort((a, b) => a - b)[offsets.length >> 1]!;
+  const tolerance = Math.max(1.5 * timeBase, 0.25 * interval);
+  if (offsets.some((d) => Math.abs(d - mid) > tolerance)) return true;
+  if (new Set(slots).size !== slots.length) return true; // two frames in one slot
+  const filledByPreroll = skip ? preroll.filter((t) => t > t0 && t < t1).length : 0;
+  return slots[slots.length - 1]! + 1 !== judged.length + filledByPreroll; // a slot left empty: a dropped frame
 }

@@ -66,8 +66,9 @@ export function encode(options: EncodeOptions): Promise<JobResult> {
 async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   const { input, output, signal } = options;
   if (typeof input !== 'string' || typeof output !== 'string') throw new TypeError('options.input and options.output must be file paths');
-  manifestCarrierFor(output);
+  // Where it cannot be written (a folder, a missing folder) says more than its extension.
   await checkWritableOutput(output, [input]);
+  manifestCarrierFor(output);
   const adaptSeconds = options.adapt ? (options.adapt.seconds ?? DEFAULT_ADAPT_SECONDS) : 0;
   if (options.adapt) {
     if (!(adaptSeconds > 0 && adaptSeconds <= 86_400)) throw new OptionError(`--adapt ${adaptSeconds}: expected seconds in (0, 86400]`);

@@ -20,7 +20,7 @@ export function manifestCarrierFor(file: string): ManifestCarrier {
   const ext = extname(file).toLowerCase();
   if (ext === '.mkv') return 'attachment';
   if (ext === '.mp4' || ext === '.mov' || ext === '.m4v') return 'tag';
-  throw new InputError(file, `cannot carry duhdr's manifest in a ${ext || 'extensionless'} file — use .mkv (attachment) or .mp4 (metadata tag)`);
+  throw new InputError(file, `cannot carry duhdr's manifest in ${ext ? `a ${ext} file` : 'a file without an extension'} — use .mkv (attachment) or .mp4 (metadata tag)`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEMP_MARK } from '../../src/io/index.js';
 import { runCli } from '../helpers/cli.js';
-import { sample, tempDir } from '../helpers/media.js';
+import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -53,11 +53,32 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     const bad = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'x.webm')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/x\.webm: cannot carry duhdr's manifest in a \.webm file — use \.mkv \(attachment\) or \.mp4 \(metadata tag\)\n$/);
+    const bare = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'sdr')]);
+    expect(bare.stderr).toMatch(/sdr: cannot carry duhdr's manifest in a file without an extension — use \.mkv/);
+    const folder = await runCli(['encode', sample('city-pq.mkv'), '-o', dir]);
+    expect(folder).toMatchObject({ code: 1, stderr: `duhdr: ${dir}: cannot write: it is a directory\n` });
     const preset = await runCli(['encode', sample('city-pq.mkv'), '-o', join(dir, 'y.mkv'), '--preset', 'hdr10-x265']);
     expect(preset.code).toBe(2);
     expect(preset.stderr).toMatch(/preset "hdr10-x265" makes HDR video; this command needs an SDR preset \(av1-crf, x264-4mbps, x264-crf, x265-2mbps, x265-crf\)/);
     expect(existsSync(out)).toBe(false);
     expect(temps()).toEqual([]);
+  });
+
+  it('encodes an HDR10 x265 + AAC Matroska from plain ffmpeg (timestamps its muxer nudged) and restores it', async () => {
+    // ffmpeg -c:v libx265 -c:a aac out.mkv: probe once took its nudged first frames for a variable rate.
+    const hdr = join(dir, 'plain-ffmpeg.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=128x72:r=24', '-f', 'lavfi', '-i', 'sine=r=48000', '-t', '1', '-pix_fmt', 'yuv420p10le',
+      '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084',
+      '-colorspace', 'bt2020nc', '-c:a', 'aac', hdr]);
+    const sdr = join(dir, 'plain-ffmpeg-sdr.mkv');
+    const e = await runCli(['encode', hdr, '-o', sdr, '--json']);
+    expect(e).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(e.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'summary', frames: 24 });
+    const back = join(dir, 'plain-ffmpeg-back.mkv');
+    expect(await runCli(['restore', sdr, '-o', back])).toMatchObject({ code: 0 });
+    const probe = JSON.parse((await runCli(['probe', '--json', back])).stdout) as { video: { frameCount: number; variableFrameRate: boolean }; audio: unknown[] };
+    expect(probe.video).toMatchObject({ frameCount: 24, variableFrameRate: false });
+    expect(probe.audio).toHaveLength(1);
   });
 
   it('upconverts a plain SDR clip blind', async () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { sample, tempDir } from '../helpers/media.js';
+import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -17,6 +17,17 @@ describe('duhdr probe', () => {
     expect(r.stdout).toMatch(/MaxCLL 1000 cd\/m²  MaxFALL \d+ cd\/m²/);
     expect(r.stdout).toContain('audio #1  aac  2 ch  48000 Hz  eng');
     expect(r.stdout).toContain('chapters  2');
+  });
+
+  it('gives the upright size of a clip stored sideways, saying it is turned, and the shape of non-square pixels', async () => {
+    const turned = join(dir, 'turned.mp4');
+    await ffmpeg(['-i', sample('city-pq.mkv'), '-map', '0:v', '-c', 'copy', '-metadata:s:v:0', 'rotate=270', turned]);
+    const r = await runCli(['probe', turned]);
+    expect(r.stdout).toContain('video #0  hevc Main 10  360x640 (turned 270°)  24 fps (constant)  72 frames');
+    // Shown 16:9 from 480x360 pixels: each pixel 4:3 wide.
+    const wide = join(dir, 'wide.mkv');
+    await ffmpeg(['-i', sample('city-pq.mkv'), '-map', '0:v', '-vf', 'scale=480:360,setsar=4/3', '-c:v', 'ffv1', wide]);
+    expect((await runCli(['probe', wide])).stdout).toContain('480x360 (pixels 4:3)  24 fps');
   });
 
   it('prints the full description as JSON with --json', async () => {

@@ -77,6 +77,26 @@ describe('probe', () => {
     expect(v.frameCount).toBe(10);
   });
 
+  it('keeps a constant rate whose muxer nudged some frames, and still catches a dropped frame', async () => {
+    const clip = ['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=24'];
+    const x265 = ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error'];
+    // The bundled ffmpeg's x265 + AAC Matroska: the first packets (no dts) miss the audio's 21 ms
+    // shift the others get, so the video reads 0, 63, 104, 146, 167, 229 ms.
+    const withAudio = join(dir, 'x265-aac.mkv');
+    await ffmpeg([...clip, '-f', 'lavfi', '-i', 'sine=r=48000', '-t', '1.5', ...x265, '-c:a', 'aac', withAudio]);
+    // Frames nudged by 3 ms but frames 0 and 2 (spacings 45 and 38 ms).
+    const nudged = join(dir, 'nudged.mkv');
+    await ffmpeg([...clip, '-vf', "settb=1/1000,setpts='(N/24+if(eq(N,0)+eq(N,2),0,0.003))/TB'", '-enc_time_base', '1:1000',
+      '-vsync', 'passthrough', '-frames:v', '30', '-c:v', 'libx264', '-preset', 'ultrafast', nudged]);
+    // Frame 10 left out of the same x265 + AAC stream: its slot stays empty.
+    const dropped = join(dir, 'dropped.mkv');
+    await ffmpeg([...clip, '-f', 'lavfi', '-i', 'sine=r=48000', '-t', '1.5', '-vf', "select='not(eq(n,10))'", '-vsync', 'passthrough',
+      ...x265, '-c:a', 'aac', dropped]);
+    expect((await probe(withAudio)).video).toMatchObject({ frameRate: 24, variableFrameRate: false, frameCount: 36 });
+    expect((await probe(nudged)).video).toMatchObject({ frameRate: 24, variableFrameRate: false, frameCount: 30 });
+    expect((await probe(dropped)).video).toMatchObject({ frameRate: 24, variableFrameRate: true, frameCount: 35 });
+  });
+
   it('fails with one clear line for a missing file, an empty file and a text file named .mkv', async () => {
     await expect(probe(join(dir, 'nope.mkv'))).rejects.toThrow(new InputError(join(dir, 'nope.mkv'), 'no such file'));
     const empty = join(dir, 'empty.mkv');

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEMP_MARK } from '../../src/io/index.js';
+import { TEMP_MARK, binaries } from '../../src/io/index.js';
 import { embedManifest, parseManifest, readEmbeddedManifest, serializeManifest } from '../../src/pipeline/index.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
@@ -37,6 +37,7 @@ beforeAll(async () => {
   // no-process-left check looks for processes naming the input.
   copyFileSync(sample('city-sdr.mkv'), join(dir, 'city-sdr.mkv'));
   writeFileSync(join(dir, 'cut.mkv'), readFileSync(whole).subarray(0, 60_000));
+  await ffmpeg(['-i', whole, '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'mpegts', join(dir, 'whole.ts')]);
   const flipped = readFileSync(whole);
   for (let i = 0; i < 300; i++) flipped[4000 + ((i * 7919 * 13) % (flipped.length - 8000))]! ^= 0xff;
   writeFileSync(join(dir, 'flipped.mkv'), flipped);
@@ -94,6 +95,12 @@ cases.push(
   { name: 'a model whose hash does not match', file: () => f('other-hash.mkv'), args: () => ['restore', f('other-hash.mkv'), '-o', out('other-hash')],
     stderr: /other-hash\.mkv: was made with classical-soft hash 000000000000…, but this duhdr's classical-soft has hash [0-9a-f]{12}… — restore with the duhdr version that encoded it$/ },
 );
+
+// The npm-shipped ffprobe (2023 static build) segfaults on MPEG-TS; another ffprobe reads it.
+if (binaries().ffprobe.source === 'npm') {
+  cases.push(encodeCase('an MPEG-TS, on which the npm-shipped ffprobe crashes', 'whole.ts',
+    /whole\.ts: the npm-shipped ffprobe crashed \(SIGSEGV\) reading it, as it does on any MPEG-TS \(\.ts, \.m2ts\) — remux it first \(ffmpeg -i IN -map 0 -c copy OUT\.mkv\) or set FFPROBE_PATH to another ffprobe$/));
+}
 
 describe('bad input through the CLI: one line, non-zero exit, nothing left behind', () => {
   for (const c of cases) {

@@ -37,6 +37,7 @@ export function formatProbe(info: MediaInfo): string {
       v.bitDepth !== null ? `${v.bitDepth}-bit` : null,
       v.chromaSubsampling ? (v.chromaSubsampling === '400' ? 'grey' : `${v.chromaSubsampling.split('').join(':')}`) : null,
       v.color.range ? `${v.color.range} range` : 'range untagged',
+      v.fieldOrder ? `interlaced, ${v.fieldOrder === 'tff' ? 'top' : 'bottom'} field first` : null,
     ];
     lines.push(`    ${layout.filter(Boolean).join('  ')}`);
     const c = v.color;

@@ -60,6 +60,8 @@ type Resolved = Required<Pick<FrameReaderOptions, 'format' | 'width' | 'height' 
   scale: boolean;
   /** Decode in JS (parse-exr): float EXR frames from an ffmpeg that cannot output gbrpf32le. */
   exrInJs: boolean;
+  /** Interlaced source: the field shown first. */
+  deinterlace: 'tff' | 'bff' | null;
 };
 
 /**
@@ -84,6 +86,7 @@ export class FrameReader implements AsyncIterable<Frame> {
   readonly #timestamps: number[] | null;
   readonly #scale: boolean;
   readonly #exrInJs: boolean;
+  readonly #deinterlace: 'tff' | 'bff' | null;
   #started = false;
   #child: ManagedChild | undefined;
 
@@ -98,6 +101,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     this.#timestamps = resolved.timestamps;
     this.#scale = resolved.scale;
     this.#exrInJs = resolved.exrInJs;
+    this.#deinterlace = resolved.deinterlace;
     this.frameBytes = frameByteLength(this.format, this.width, this.height);
   }
 
@@ -108,6 +112,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     let { width, height, frameRate } = options;
     let timestamps: number[] | null = null;
     let scale = false;
+    let deinterlace: 'tff' | 'bff' | null = null;
     if (typeof source === 'string') {
       const info = options.info ?? (await probe(source, { countFrames: false, ...(options.signal ? { signal: options.signal } : {}) }));
       if (!info.video) throw new InputError(source, 'has no video stream');
@@ -116,6 +121,7 @@ export class FrameReader implements AsyncIterable<Frame> {
       frameRate ??= info.video.frameRate || 25;
       scale = width !== info.video.width || height !== info.video.height;
       if (info.video.variableFrameRate) timestamps = await packetTimestamps(source, info.video.index, options.signal);
+      deinterlace = info.video.fieldOrder;
     }
     if (width === undefined || height === undefined || frameRate === undefined) {
       throw new TypeError(`${label}: width, height and frameRate are required when reading from a stream`);
@@ -130,14 +136,17 @@ export class FrameReader implements AsyncIterable<Frame> {
         `${label}: the ffmpeg found (${caps.version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
       );
     }
-    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs });
+    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs, deinterlace });
   }
 
   #args(): string[] {
     const o = this.#options;
     const input = typeof this.source === 'string' ? this.source : 'pipe:0';
     // Scale only on request: an unneeded swscale pass costs time and may touch colour.
-    const filters = [o.videoFilter, this.#scale ? `scale=${this.width}:${this.height}` : ''].filter(Boolean).join(',');
+    // Interlaced video: every frame's two fields made one progressive frame (bwdif, frame for
+    // frame), before any per-pixel work mixes lines of different instants.
+    const bwdif = this.#deinterlace ? `bwdif=mode=send_frame:parity=${this.#deinterlace}:deint=all` : '';
+    const filters = [bwdif, o.videoFilter, this.#scale ? `scale=${this.width}:${this.height}` : ''].filter(Boolean).join(',');
     return [
       '-hide_banner',
       '-nostats',

@@ -52,6 +52,8 @@ export type VideoStream = {
   rotation: number;
   /** Shape of a pixel of those frames, width:height: 1:1 when square (or unknown); players stretch by it. */
   sampleAspectRatio: Rational;
+  /** Interlaced video's field shown first; null when progressive (or untagged). duhdr's reader deinterlaces it. */
+  fieldOrder: 'tff' | 'bff' | null;
   pixelFormat: string;
   bitDepth: number | null;
   chromaSubsampling: Subsampling | null;
@@ -338,6 +340,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       height: Number(videoJson[quarterTurn ? 'width' : 'height'] ?? 0),
       rotation,
       sampleAspectRatio: sampleAspect(videoJson),
+      // ffprobe names the coded order, then the shown one: tb is top coded, bottom shown first.
+      fieldOrder: ({ tt: 'tff', bt: 'tff', bb: 'bff', tb: 'bff' } as const)[String(videoJson['field_order']) as 'tt'] ?? null,
       pixelFormat: pixFmt,
       ...{ bitDepth: layout.bitDepth, chromaSubsampling: layout.subsampling, family: layout.family },
       frameRate,

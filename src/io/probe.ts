@@ -232,14 +232,14 @@ async function ffprobeJson(file: string, args: string[], signal: AbortSignal | u
 
 /**
  * Why ffprobe could not describe `label`: the file, or ffprobe itself when it died of a signal.
- * The npm-shipped ffprobe (a 2023 static build) segfaults on every MPEG-TS, which the ffmpeg
- * beside it reads well: a remux to Matroska gets past it.
+ * The npm-shipped ffprobe (a 2023 static build) segfaults on MPEG-TS (each .ts and .m2ts
+ * tried), which the ffmpeg beside it reads well: a remux to Matroska gets past it.
  */
 function unreadable(label: string, err: FfmpegError): InputError {
   if (err.signal) {
     const ffprobe = binaries().ffprobe;
     const which = ffprobe.source === 'npm' ? 'the npm-shipped ffprobe' : `ffprobe (${ffprobe.path})`;
-    const known = ffprobe.source === 'npm' ? ', as it does on any MPEG-TS (.ts, .m2ts)' : '';
+    const known = ffprobe.source === 'npm' ? ', as it does on MPEG-TS (.ts, .m2ts)' : '';
     return new InputError(label, `${which} crashed (${err.signal}) reading it${known} — remux it first (ffmpeg -i IN -map 0 -c copy OUT.mkv) or set FFPROBE_PATH to another ffprobe`, { cause: err });
   }
   const why = lastMeaningfulLine(err.stderrTail).replace(/^.*?:\s*/, '') || 'unreadable';

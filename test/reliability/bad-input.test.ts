@@ -99,7 +99,7 @@ cases.push(
 // The npm-shipped ffprobe (2023 static build) segfaults on MPEG-TS; another ffprobe reads it.
 if (binaries().ffprobe.source === 'npm') {
   cases.push(encodeCase('an MPEG-TS, on which the npm-shipped ffprobe crashes', 'whole.ts',
-    /whole\.ts: the npm-shipped ffprobe crashed \(SIGSEGV\) reading it, as it does on any MPEG-TS \(\.ts, \.m2ts\) — remux it first \(ffmpeg -i IN -map 0 -c copy OUT\.mkv\) or set FFPROBE_PATH to another ffprobe$/));
+    /whole\.ts: the npm-shipped ffprobe crashed \(SIGSEGV\) reading it, as it does on MPEG-TS \(\.ts, \.m2ts\) — remux it first \(ffmpeg -i IN -map 0 -c copy OUT\.mkv\) or set FFPROBE_PATH to another ffprobe$/));
 }
 
 describe('bad input through the CLI: one line, non-zero exit, nothing left behind', () => {

@@ -245,8 +245,13 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
     const sar = layout.video?.sampleAspectRatio;
     if (sar && sar.num !== sar.den) maps.push('-vf', `setsar=${sar.num}/${sar.den}`);
   }
-  // MP4 index at the front: players start at once, and a pipe reader needs no seeking.
-  if (/\.(mp4|mov|m4v)$/i.test(o.output)) maps.push('-movflags', '+faststart');
+  if (/\.(mp4|mov|m4v)$/i.test(o.output)) {
+    // The index at the front: players start at once, and a pipe reader needs no seeking. A colr
+    // box with the colour tags (ffmpeg before 4.4 writes none unless asked). HEVC as hvc1, the
+    // sample entry Apple's players require; ffmpeg's default, hev1, they refuse.
+    maps.push('-movflags', '+faststart+write_colr');
+    if (/265|hevc/i.test(o.encoder.codec)) maps.push('-tag:v', 'hvc1');
+  }
   args.push(...maps, ...videoEncoderArgs(o.encoder, o.color, o.hdr10 ?? null));
   // Attachments come after the copied streams; tag them by their own index among -attach'd ones.
   (o.attachments ?? []).forEach((a, i) => {

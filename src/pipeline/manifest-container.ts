@@ -47,7 +47,10 @@ export async function embedManifest(
       const t = knownAttachments ?? (await probe(video, { countFrames: false, ...(signal ? { signal } : {}) })).attachments.length;
       args.push('-attach', file, `-metadata:s:t:${t}`, 'mimetype=application/json', `-metadata:s:t:${t}`, `filename=${MANIFEST_ATTACHMENT}`);
     } else {
-      args.push('-movflags', '+use_metadata_tags+faststart', '-metadata', `${MANIFEST_TAG}=${gzipSync(manifestText).toString('base64')}`);
+      // `-map 0` reads the chapters' text track back as a data stream (written again as a bogus
+      // 'gpmd' track beside the new chapters): drop it. The colour box and HEVC's hvc1 sample
+      // entry are kept as the writer made them (see FrameWriter).
+      args.push('-map', '-0:d', '-movflags', '+use_metadata_tags+faststart+write_colr', '-metadata', `${MANIFEST_TAG}=${gzipSync(manifestText).toString('base64')}`);
     }
     args.push('-y', temp);
     const child = new ManagedChild(binaries().ffmpeg.path, args, { label: `embedding the manifest in ${output}`, signal, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -177,6 +177,23 @@ describe('restore', () => {
       return sum + c / (178 * 320);
     }, 0) / 25;
     expect(comb).toBeLessThan(2);
+  });
+
+  it('writes MP4 that Apple players take: HEVC as hvc1, a colr box, no stray data track', async () => {
+    const tracks = (file: string): string[] => {
+      const out = execFileSync(binaries().ffprobe.path, ['-v', 'error', '-show_entries', 'stream=codec_type,codec_tag_string', '-of', 'json', file], { encoding: 'utf8' });
+      return (JSON.parse(out) as { streams: { codec_type: string; codec_tag_string: string }[] }).streams.map((t) => `${t.codec_type}:${t.codec_tag_string}`);
+    };
+    const sdrMp4 = join(dir, 'city-x265-sdr.mp4');
+    await encode({ input: sample('city-pq.mkv'), output: sdrMp4, preset: 'x265-crf' });
+    const hdrMp4 = join(dir, 'city-restored.mp4');
+    await restore({ input: sdrMp4, output: hdrMp4 });
+    // ffmpeg's default HEVC entry is hev1 (QuickTime and Safari refuse it). The one data track is
+    // the QuickTime chapter list; a remux used to add a copy of it tagged 'gpmd'.
+    for (const file of [sdrMp4, hdrMp4]) {
+      expect(tracks(file)).toEqual(['video:hvc1', 'audio:mp4a', 'data:text']);
+      expect(readFileSync(file).includes('colr')).toBe(true);
+    }
   });
 
   it('still encodes and restores with classical-bt2390 when asked, restore finding it in the manifest', async () => {

@@ -1,4 +1,4 @@
-import { InputError, UnsupportedInputError, checkComplete, type MediaInfo, type VideoStream } from '../io/index.js';
+import { InputError, UnsupportedInputError, checkComplete, x265MasterDisplay, type MediaInfo, type VideoStream } from '../io/index.js';
 import type { HdrSourceInfo } from '../runtime/index.js';
 
 /** Default mastering peak when an HDR file carries no HDR10 metadata (the common 1000 cd/m² grade). */
@@ -23,7 +23,7 @@ export function hdrSourceOf(info: MediaInfo): { video: VideoStream; source: HdrS
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
   if (v.variableFrameRate) {
-    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — convert it to constant first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)');
+    throw new UnsupportedInputError(file, `has a variable frame rate, which duhdr would not keep — make it constant first, still HDR: ${constantRateCommand(v)}`);
   }
   checkComplete(info);
   return {
@@ -46,4 +46,19 @@ export function checkDimensions(file: string, width: number, height: number): vo
   if (width * height > 8192 * 4352) {
     throw new UnsupportedInputError(file, `${width}x${height} is larger than 8K (8192x4352), beyond duhdr's memory budget per frame`);
   }
+}
+
+/**
+ * An ffmpeg command that makes HDR video of a variable rate constant and keeps it HDR: x265
+ * lossless 10-bit with the source's colour tags and HDR10 metadata written into the bitstream
+ * (a plain re-encode drops them: ffmpeg 4 passes neither to x265). `-vsync` is read by old and
+ * new ffmpeg alike (`-fps_mode` only from 5.1).
+ */
+export function constantRateCommand(v: VideoStream): string {
+  const transfer = v.dynamicRange === 'hlg' ? 'arib-std-b67' : 'smpte2084';
+  const params = ['lossless=1', 'colorprim=bt2020', `transfer=${transfer}`, 'colormatrix=bt2020nc'];
+  if (v.hdr10.masteringDisplay) params.push(`master-display=${x265MasterDisplay(v.hdr10.masteringDisplay)}`);
+  if (v.hdr10.contentLightLevel) params.push(`max-cll=${v.hdr10.contentLightLevel.maxCll},${v.hdr10.contentLightLevel.maxFall}`);
+  // Quoted: the mastering display's parentheses would be shell syntax.
+  return `ffmpeg -i IN -map 0 -c copy -c:v libx265 -preset ultrafast -pix_fmt yuv420p10le -x265-params '${params.join(':')}' -vsync cfr OUT.mkv`;
 }

@@ -61,7 +61,8 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
   if (v.variableFrameRate) {
-    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — convert it to constant first (ffmpeg -i IN -fps_mode cfr -c:a copy OUT)');
+    // `-vsync`: old and new ffmpeg read it (`-fps_mode` only from 5.1); x264 lossless keeps every code.
+    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — make it constant first: ffmpeg -i IN -map 0 -c copy -c:v libx264 -preset ultrafast -qp 0 -vsync cfr OUT.mkv');
   }
   checkComplete(info);
   const text = await readEmbeddedManifest(file, signal, info);

@@ -81,6 +81,28 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(probe.audio).toHaveLength(1);
   });
 
+  it('refuses a variable frame rate with a command that makes it constant and keeps it HDR10', async () => {
+    // Frames 0-4 at 10 fps, then 30 fps; x265 with HDR10 metadata in its SEI, as phones write.
+    const vfr = join(dir, 'phone-vfr.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=128x72:r=30', '-t', '1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
+      '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params',
+      'log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400',
+      vfr]);
+    const refused = await runCli(['encode', vfr, '-o', join(dir, 'phone-sdr.mkv')]);
+    expect(refused.code).toBe(1);
+    const command = /make it constant first, still HDR: ffmpeg (.*)\n$/.exec(refused.stderr)?.[1];
+    expect(command, refused.stderr).toBeDefined();
+    // Run it as a shell would split it (one quoted word), with the bundled ffmpeg.
+    const fixed = join(dir, 'phone-cfr.mkv');
+    const words = command!.match(/'[^']*'|\S+/g)!.map((w) => w.replace(/^'(.*)'$/, '$1'));
+    await ffmpeg(words.map((w) => (w === 'IN' ? vfr : w === 'OUT.mkv' ? fixed : w)));
+    const probed = JSON.parse((await runCli(['probe', '--json', fixed])).stdout) as {
+      video: { variableFrameRate: boolean; dynamicRange: string; hdr10: { masteringDisplay: { maxLuminance: number }; contentLightLevel: { maxCll: number } } };
+    };
+    expect(probed.video).toMatchObject({ variableFrameRate: false, dynamicRange: 'pq', hdr10: { masteringDisplay: { maxLuminance: 1000 }, contentLightLevel: { maxCll: 1000 } } });
+    expect(await runCli(['encode', fixed, '-o', join(dir, 'phone-sdr.mkv')])).toMatchObject({ code: 0 });
+  });
+
   it('upconverts a plain SDR clip blind', async () => {
     const out = join(dir, 'up.mkv');
     const r = await runCli(['upconvert', sample('city-sdr.mkv'), '-o', out, '--preset', 'hdr10-x265', '--peak', '600']);

@@ -80,7 +80,7 @@ cases.push(
   encodeCase('an audio-only file', 'tone.mka', /tone\.mka: is audio only — encode needs HDR video$/),
   encodeCase('odd dimensions', 'odd.mkv', /odd\.mkv: 641x361 has an odd dimension; 4:2:0 needs even width and height — crop or pad to 640x360$/),
   encodeCase('a resolution beyond the memory budget', 'huge.mkv', /huge\.mkv: 8448x4352 is larger than 8K \(8192x4352\), beyond duhdr's memory budget per frame$/),
-  encodeCase('variable frame rate', 'vfr.mkv', /vfr\.mkv: has a variable frame rate, which duhdr would not keep — convert it to constant first/),
+  encodeCase('variable frame rate', 'vfr.mkv', /vfr\.mkv: has a variable frame rate, which duhdr would not keep — make it constant first, still HDR: ffmpeg -i IN .* -vsync cfr OUT\.mkv$/),
   encodeCase('missing colour tags (refused with a hint)', 'untagged.mkv', /untagged\.mkv: has no HDR transfer tag \(untagged\) — retag it as PQ/),
   { name: 'SDR given to encode', file: () => f('city-sdr.mkv'), args: () => ['encode', f('city-sdr.mkv'), '-o', out('sdr')],
     stderr: /city-sdr\.mkv: is SDR \(transfer bt709\) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`$/ },

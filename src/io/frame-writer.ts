@@ -49,6 +49,13 @@ const MATROSKA = /\.(mkv|mka|webm)$/i;
 /** Subtitle codecs each container takes as a stream copy. */
 const MATROSKA_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'dvd_subtitle', 'hdmv_pgs_subtitle', 'dvb_subtitle']);
 const MP4_SUBTITLES = new Set(['mov_text']);
+/**
+ * Audio codecs MP4 and QuickTime take as a stream copy (measured with the npm ffmpeg, 4.x):
+ * FLAC, Opus and TrueHD go into neither, ALAC and PCM only into .mov. Matroska takes them all.
+ */
+const MP4_AUDIO = new Set(['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'dts', 'vorbis']);
+const takesAudio = (output: string, codec: string): boolean =>
+  MP4_AUDIO.has(codec) || (/\.mov$/i.test(output) && (codec === 'alac' || codec.startsWith('pcm_')));
 /** The attachment duhdr's encoder adds (see pipeline/manifest-container.ts). */
 export const MANIFEST_ATTACHMENT_NAME = 'duhdr-manifest.json';
 
@@ -226,7 +233,13 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
   if (from) {
     const layout = typeof from === 'string' ? (o.copyLayout ?? (await probeStreamLayout(from, o.signal))) : from.layout;
     args.push('-i', typeof from === 'string' ? from : 'pipe:3');
-    // Streams are mapped one by one: only what the output container can hold.
+    // Streams are mapped one by one: only what the output container can hold. Audio is never
+    // dropped: one the container cannot take stops the job here, before anything is written.
+    const refused = matroska ? [] : layout.audio.filter((a) => !takesAudio(o.output, a.codec));
+    if (refused.length) {
+      const codecs = [...new Set(refused.map((a) => a.codec))].join(', ');
+      throw new InputError(name, `the source's audio (${codecs}) cannot be copied into ${extname(o.output)} — use .mkv, which takes it`);
+    }
     for (const a of layout.audio) maps.push('-map', `1:${a.index}`);
     const allowed = matroska ? MATROSKA_SUBTITLES : MP4_SUBTITLES;
     const dropped = layout.subtitles.filter((s) => !allowed.has(s.codec));

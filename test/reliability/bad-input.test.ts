@@ -38,6 +38,7 @@ beforeAll(async () => {
   copyFileSync(sample('city-sdr.mkv'), join(dir, 'city-sdr.mkv'));
   writeFileSync(join(dir, 'cut.mkv'), readFileSync(whole).subarray(0, 60_000));
   await ffmpeg(['-i', whole, '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'mpegts', join(dir, 'whole.ts')]);
+  await ffmpeg(['-i', whole, '-map', '0:v', '-map', '0:a', '-c:v', 'copy', '-c:a', 'flac', join(dir, 'flac-audio.mkv')]);
   const flipped = readFileSync(whole);
   for (let i = 0; i < 300; i++) flipped[4000 + ((i * 7919 * 13) % (flipped.length - 8000))]! ^= 0xff;
   writeFileSync(join(dir, 'flipped.mkv'), flipped);
@@ -86,6 +87,9 @@ cases.push(
     stderr: /city-sdr\.mkv: is SDR \(transfer bt709\) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`$/ },
   { name: 'HDR10 given to restore', file: () => f('whole.mkv'), args: () => ['restore', f('whole.mkv'), '-o', out('hdr-restore')],
     stderr: /whole\.mkv: is already HDR \(PQ\) — restore takes the SDR that `duhdr encode` made$/ },
+  { name: 'audio the output container cannot take (FLAC into .mp4)', file: () => f('flac-audio.mkv'),
+    args: () => ['encode', f('flac-audio.mkv'), '-o', join(dir, 'out-flac.mp4')],
+    stderr: /out-flac\.mp4: the source's audio \(flac\) cannot be copied into \.mp4 — use \.mkv, which takes it$/ },
   { name: 'output path unwritable', file: () => f('whole.mkv'), args: () => ['encode', f('whole.mkv'), '-o', join(dir, 'no', 'such', 'x.mkv')],
     stderr: /x\.mkv: cannot write: directory .*no\/such does not exist$/ },
   { name: 'output path equal to input', file: () => f('small-pq.mkv'), args: () => ['encode', f('small-pq.mkv'), '-o', f('small-pq.mkv')],

@@ -49,6 +49,8 @@ const MATROSKA = /\.(mkv|mka|webm)$/i;
 /** Subtitle codecs each container takes as a stream copy. */
 const MATROSKA_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'dvd_subtitle', 'hdmv_pgs_subtitle', 'dvb_subtitle']);
 const MP4_SUBTITLES = new Set(['mov_text']);
+/** Text subtitles, which ffmpeg converts between containers' own forms (ASS loses its styling in mov_text). */
+const TEXT_SUBTITLES = new Set(['subrip', 'srt', 'ass', 'ssa', 'webvtt', 'mov_text']);
 /**
  * Audio codecs MP4 and QuickTime take as a stream copy (measured with the npm ffmpeg, 4.x):
  * FLAC, Opus and TrueHD go into neither, ALAC and PCM only into .mov. Matroska takes them all.
@@ -241,9 +243,17 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
       throw new InputError(name, `the source's audio (${codecs}) cannot be copied into ${extname(o.output)} — use .mkv, which takes it`);
     }
     for (const a of layout.audio) maps.push('-map', `1:${a.index}`);
+    // Subtitles the container takes are copied; text ones it does not are converted to its own
+    // text form (SubRip in Matroska, mov_text in MP4); bitmap ones it does not are left out.
+    // Read from a pipe, an MP4's chapter list looks like a mov_text track: only a file's converts.
     const allowed = matroska ? MATROSKA_SUBTITLES : MP4_SUBTITLES;
-    const dropped = layout.subtitles.filter((s) => !allowed.has(s.codec));
-    for (const s of layout.subtitles) if (allowed.has(s.codec)) maps.push('-map', `1:${s.index}`);
+    const converts = (t: { codec: string }): boolean => TEXT_SUBTITLES.has(t.codec) && (typeof from === 'string' || t.codec !== 'mov_text');
+    const dropped = layout.subtitles.filter((t) => !allowed.has(t.codec) && !converts(t));
+    const converted: number[] = []; // indices among the output's subtitle streams
+    layout.subtitles.filter((t) => !dropped.includes(t)).forEach((t, k) => {
+      maps.push('-map', `1:${t.index}`);
+      if (!allowed.has(t.codec)) converted.push(k);
+    });
     if (dropped.length) {
       log.warn(`${name}: subtitles (${dropped.map((s) => s.codec).join(', ')}) cannot go into ${extname(o.output)}; ${matroska ? 'they are left out' : 'use .mkv to keep them'}`);
     }
@@ -254,6 +264,8 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
       copiedAttachments = fonts.length;
     }
     maps.push('-map_chapters', '1', '-map_metadata', '1', '-c:a', 'copy', '-c:s', 'copy', '-c:t', 'copy');
+    // After the copy above: the last option matching a stream wins.
+    for (const k of converted) maps.push(`-c:s:${k}`, matroska ? 'srt' : 'mov_text');
     // Non-square pixels (anamorphic video): the frames keep the source's size, so its shape too.
     const sar = layout.video?.sampleAspectRatio;
     if (sar && sar.num !== sar.den) maps.push('-vf', `setsar=${sar.num}/${sar.den}`);

@@ -13,8 +13,9 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
   it('encodes, packs, unpacks and restores the HLG sample, printing JSON progress and summaries', async () => {
     const sdr = join(dir, 'sunset-sdr.mp4');
     const e = await runCli(['encode', sample('sunset-hlg.mkv'), '-o', sdr, '--preset', 'x264-crf', '--json']);
-    expect(e.stderr).toMatch(/^(duhdr: warning: .*subtitles.*\n)?$/); // MP4 cannot take SRT: warned, not fatal
-    expect(e.code).toBe(0);
+    expect(e).toMatchObject({ code: 0, stderr: '' }); // the SRT goes into MP4 as mov_text
+    const sdrProbe = JSON.parse((await runCli(['probe', '--json', sdr])).stdout) as { subtitles: { codec: string; language: string }[] };
+    expect(sdrProbe.subtitles).toEqual([expect.objectContaining({ codec: 'mov_text', language: 'eng' })]);
     const lines = e.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output: sdr, model: { id: 'classical-soft' } });
     // Node alone is ~40 MiB; a 640x360 classical encode stays far from the 1 GiB budget.
@@ -35,8 +36,9 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     const hdr = join(dir, 'sunset-hlg-restored.mkv');
     const r = await runCli(['restore', bundle, '-o', hdr]);
     expect(r.code).toBe(0);
-    // Read from a pipe, an MP4's chapter text track looks like a mov_text subtitle: warned, left out.
-    expect(r.stderr).toMatch(/^(duhdr: warning: .*\(mov_text\).*\n)?restored .*sunset-hlg-restored\.mkv: 50 frames in [\d.]+ s \([\d.]+ fps, slowest stage: (decode|model|encode)\)/);
+    // Read from a pipe, an MP4's chapter text track looks like a mov_text subtitle, and so does
+    // the real one beside it (the sample's SRT): warned, left out.
+    expect(r.stderr).toMatch(/^duhdr: warning: .*sunset-hlg-restored\.mkv: subtitles \(mov_text, mov_text\) cannot go into \.mkv; they are left out\nrestored .*sunset-hlg-restored\.mkv: 50 frames in [\d.]+ s \([\d.]+ fps, slowest stage: (decode|model|encode)\)/);
     const probe = await runCli(['probe', '--json', hdr]);
     expect((JSON.parse(probe.stdout) as { video: { dynamicRange: string } }).video.dynamicRange).toBe('hlg');
     expect(temps()).toEqual([]);
@@ -101,6 +103,18 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     };
     expect(probed.video).toMatchObject({ variableFrameRate: false, dynamicRange: 'pq', hdr10: { masteringDisplay: { maxLuminance: 1000 }, contentLightLevel: { maxCll: 1000 } } });
     expect(await runCli(['encode', fixed, '-o', join(dir, 'phone-sdr.mkv')])).toMatchObject({ code: 0 });
+  });
+
+  it("converts text subtitles to the container's own text form: SRT into MP4 as mov_text and back", async () => {
+    // SRT -> MP4 as mov_text (city-pq's subtitle), and back from that MP4 file into Matroska as SRT.
+    const sdr = join(dir, 'city-subs-sdr.mp4');
+    expect(await runCli(['encode', sample('city-pq.mkv'), '-o', sdr])).toMatchObject({ code: 0, stderr: expect.stringMatching(/^encoded [^\n]*\n$/) });
+    const back = join(dir, 'city-subs-restored.mkv');
+    expect(await runCli(['restore', sdr, '-o', back])).toMatchObject({ code: 0 });
+    const subtitles = (file: string): Promise<string[]> =>
+      runCli(['probe', '--json', file]).then((r) => (JSON.parse(r.stdout) as { subtitles: { codec: string }[] }).subtitles.map((t) => t.codec));
+    expect(await subtitles(sdr)).toEqual(['mov_text']);
+    expect(await subtitles(back)).toEqual(['subrip']);
   });
 
   it('upconverts a plain SDR clip blind', async () => {

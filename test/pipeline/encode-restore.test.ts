@@ -188,10 +188,11 @@ describe('restore', () => {
     await encode({ input: sample('city-pq.mkv'), output: sdrMp4, preset: 'x265-crf' });
     const hdrMp4 = join(dir, 'city-restored.mp4');
     await restore({ input: sdrMp4, output: hdrMp4 });
-    // ffmpeg's default HEVC entry is hev1 (QuickTime and Safari refuse it). The one data track is
-    // the QuickTime chapter list; a remux used to add a copy of it tagged 'gpmd'.
+    // ffmpeg's default HEVC entry is hev1 (QuickTime and Safari refuse it). The sample's SRT is
+    // a tx3g (mov_text) track. The one data track is the QuickTime chapter list; a remux used to
+    // add a copy of it tagged 'gpmd'.
     for (const file of [sdrMp4, hdrMp4]) {
-      expect(tracks(file)).toEqual(['video:hvc1', 'audio:mp4a', 'data:text']);
+      expect(tracks(file)).toEqual(['video:hvc1', 'audio:mp4a', 'subtitle:tx3g', 'data:text']);
       expect(readFileSync(file).includes('colr')).toBe(true);
     }
   });

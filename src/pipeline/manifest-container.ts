@@ -48,8 +48,8 @@ export async function embedManifest(
       args.push('-attach', file, `-metadata:s:t:${t}`, 'mimetype=application/json', `-metadata:s:t:${t}`, `filename=${MANIFEST_ATTACHMENT}`);
     } else {
       // `-map 0` reads the chapters' text track back as a data stream (written again as a bogus
-      // 'gpmd' track beside the new chapters): drop it. The colour box and HEVC's hvc1 sample
-      // entry are kept as the writer made them (see FrameWriter).
+      // 'gpmd' track beside the new chapters): drop it. The file is written anew, so the colr
+      // box is asked for again (see FrameWriter); HEVC's hvc1 entry carries over with the copy.
       args.push('-map', '-0:d', '-movflags', '+use_metadata_tags+faststart+write_colr', '-metadata', `${MANIFEST_TAG}=${gzipSync(manifestText).toString('base64')}`);
     }
     args.push('-y', temp);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { binaries } from './ffmpeg-binaries.js';
 import { FfmpegError, InputError } from './errors.js';
-import { lastMeaningfulLine } from './child-process.js';
+import { ManagedChild, lastMeaningfulLine } from './child-process.js';
 import { runToCompletion } from './run-tool.js';
 import { describePixelFormat, type FfprobePixelFormat, type Subsampling } from './pixel-format.js';
 
@@ -219,28 +219,59 @@ export type ProbeOptions = {
 };
 
 async function ffprobeJson(file: string, args: string[], signal: AbortSignal | undefined): Promise<Json> {
+  return JSON.parse(await runFfprobe(file, [...args, '-of', 'json'], signal)) as Json;
+}
+
+/** Files ffprobe crashed on, with that crash: they are probed through a remux (see runFfprobe). */
+const crashedOn = new Map<string, FfmpegError>();
+
+/** Whether `file` was described through a remux to NUT: no container name or duration of its own. */
+export const probedThroughRemux = (file: string): boolean => crashedOn.has(file);
+
+/**
+ * ffprobe `args` on `file`, its JSON out. An ffprobe that dies of a signal on a file (the npm one
+ * on MPEG-TS) gets it again as NUT that ffmpeg remuxes onto a pipe: every stream in its order,
+ * timestamps and codec headers kept. If that fails too, the crash is what is reported.
+ */
+async function runFfprobe(file: string, args: string[], signal: AbortSignal | undefined): Promise<string> {
+  const ffprobe = binaries().ffprobe.path;
+  const label = `probing ${file}`;
+  if (!crashedOn.has(file)) {
+    try {
+      return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', file], { label, signal });
+    } catch (err) {
+      if (!(err instanceof FfmpegError)) throw err;
+      if (!err.signal) throw unreadable(file, err);
+      crashedOn.set(file, err);
+    }
+  }
+  const remux = new ManagedChild(
+    binaries().ffmpeg.path,
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', file, '-map', '0', '-c', 'copy', '-f', 'nut', 'pipe:1'],
+    { label: `remuxing ${file} for ffprobe`, signal, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  remux.done.catch(() => {}); // ended by ffprobe closing the pipe (headers read) or by stop() below
   try {
-    const out = await runToCompletion(binaries().ffprobe.path, ['-v', 'error', ...args, '-of', 'json', '-i', file], {
-      label: `probing ${file}`,
-      signal,
-    });
-    return JSON.parse(out) as Json;
+    return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', 'pipe:0'], { label, signal, stdin: remux.process.stdout! });
   } catch (err) {
-    throw err instanceof FfmpegError ? unreadable(file, err) : err;
+    throw err instanceof FfmpegError ? unreadable(file, crashedOn.get(file)!) : err;
+  } finally {
+    remux.stop();
+    await remux.done.catch(() => {});
   }
 }
 
 /**
- * Why ffprobe could not describe `label`: the file, or ffprobe itself when it died of a signal.
- * The npm-shipped ffprobe (a 2023 static build) segfaults on MPEG-TS (each .ts and .m2ts
- * tried), which the ffmpeg beside it reads well: a remux to Matroska gets past it.
+ * Why ffprobe could not describe `label`: the file, or ffprobe itself when it died of a signal
+ * and the remux that gets past that (see runFfprobe) failed too. The npm-shipped ffprobe (a 2023
+ * static build) segfaults on MPEG-TS (each .ts and .m2ts tried).
  */
 function unreadable(label: string, err: FfmpegError): InputError {
   if (err.signal) {
     const ffprobe = binaries().ffprobe;
     const which = ffprobe.source === 'npm' ? 'the npm-shipped ffprobe' : `ffprobe (${ffprobe.path})`;
     const known = ffprobe.source === 'npm' ? ', as it does on MPEG-TS (.ts, .m2ts)' : '';
-    return new InputError(label, `${which} crashed (${err.signal}) reading it${known} — remux it first (ffmpeg -i IN -map 0 -c copy OUT.mkv) or set FFPROBE_PATH to another ffprobe`, { cause: err });
+    return new InputError(label, `${which} crashed (${err.signal}) reading it${known}, and ffmpeg could not remux it for another look — remux it to .mkv (ffmpeg -i IN -map 0 -c copy OUT.mkv) or set FFPROBE_PATH to another ffprobe`, { cause: err });
   }
   const why = lastMeaningfulLine(err.stderrTail).replace(/^.*?:\s*/, '') || 'unreadable';
   return new InputError(label, `not a media file ffprobe can read (${why})`, { cause: err });
@@ -269,7 +300,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   const json = await ffprobeJson(file, ['-show_format', '-show_streams', '-show_chapters'], options.signal);
   const format = (json['format'] ?? {}) as Json;
   const streams = (json['streams'] ?? []) as Json[];
-  const container = String(format['format_name'] ?? 'unknown');
+  // Through a remux ffprobe sees NUT, not the file's own container.
+  const container = probedThroughRemux(file) ? 'unnamed (ffprobe crashed on it: read through a remux)' : String(format['format_name'] ?? 'unknown');
   // A numbered sequence is a video made of images: it has frames and a rate.
   const isImage = /(^|,)image2|_pipe$|^(png|exr|hdr|webp|jpeg)/.test(container) && !isSequencePattern(file);
 
@@ -425,12 +457,10 @@ export type StreamLayout = Pick<MediaInfo, 'audio' | 'subtitles' | 'attachments'
  */
 export async function probeStreamLayout(source: string | { stream: Readable; label: string }, signal?: AbortSignal): Promise<StreamLayout> {
   const label = typeof source === 'string' ? source : source.label;
+  const args = ['-show_streams', '-show_chapters', '-of', 'json'];
+  if (typeof source === 'string') return streamLayout(JSON.parse(await runFfprobe(source, args, signal)) as Json);
   try {
-    const out = await runToCompletion(
-      binaries().ffprobe.path,
-      ['-v', 'error', '-show_streams', '-show_chapters', '-of', 'json', '-i', typeof source === 'string' ? source : 'pipe:0'],
-      { label: `probing ${label}`, signal, ...(typeof source === 'string' ? {} : { stdin: source.stream }) },
-    );
+    const out = await runToCompletion(binaries().ffprobe.path, ['-v', 'error', ...args, '-i', 'pipe:0'], { label: `probing ${label}`, signal, stdin: source.stream });
     return streamLayout(JSON.parse(out) as Json);
   } catch (err) {
     if (err instanceof FfmpegError) throw unreadable(label, err);

@@ -117,6 +117,22 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(await subtitles(back)).toEqual(['subrip']);
   });
 
+  it('reads an MPEG-TS, which the npm ffprobe crashes on, through a remux: encode and restore keep its audio', async () => {
+    const ts = join(dir, 'city.ts');
+    await ffmpeg(['-i', sample('city-pq.mkv'), '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'mpegts', ts]);
+    const probe = await runCli(['probe', ts]);
+    expect(probe.code).toBe(0);
+    expect(probe.stdout).toContain('video #0  hevc Main 10  640x360  24 fps (constant)  72 frames');
+    expect(probe.stdout).toContain('MaxCLL 1000 cd/m²');
+    const sdr = join(dir, 'city-ts-sdr.mkv');
+    expect(await runCli(['encode', ts, '-o', sdr])).toMatchObject({ code: 0 });
+    const back = join(dir, 'city-ts-restored.mkv');
+    expect(await runCli(['restore', sdr, '-o', back])).toMatchObject({ code: 0 });
+    const restored = JSON.parse((await runCli(['probe', '--json', back])).stdout) as { video: { frameCount: number; dynamicRange: string }; audio: { codec: string }[] };
+    expect(restored.video).toMatchObject({ frameCount: 72, dynamicRange: 'pq' });
+    expect(restored.audio.map((a) => a.codec)).toEqual(['aac']);
+  });
+
   it('upconverts a plain SDR clip blind', async () => {
     const out = join(dir, 'up.mkv');
     const r = await runCli(['upconvert', sample('city-sdr.mkv'), '-o', out, '--preset', 'hdr10-x265', '--peak', '600']);

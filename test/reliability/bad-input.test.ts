@@ -24,7 +24,7 @@ async function pqClip(name: string, pixFmt: string, size = '64x36', extra: strin
   return file;
 }
 
-type Case = { name: string; args: () => string[]; stderr: RegExp; file: () => string };
+type Case = { name: string; args: () => string[]; stderr: RegExp; file: () => string; env?: NodeJS.ProcessEnv };
 const cases: Case[] = [];
 const out = (name: string): string => join(dir, `out-${name}.mkv`);
 let sdrWithManifest = '';
@@ -38,6 +38,7 @@ beforeAll(async () => {
   copyFileSync(sample('city-sdr.mkv'), join(dir, 'city-sdr.mkv'));
   writeFileSync(join(dir, 'cut.mkv'), readFileSync(whole).subarray(0, 60_000));
   await ffmpeg(['-i', whole, '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'mpegts', join(dir, 'whole.ts')]);
+  writeFileSync(join(dir, 'failing-ffmpeg.sh'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
   await ffmpeg(['-i', whole, '-map', '0:v', '-map', '0:a', '-c:v', 'copy', '-c:a', 'flac', join(dir, 'flac-audio.mkv')]);
   const flipped = readFileSync(whole);
   for (let i = 0; i < 300; i++) flipped[4000 + ((i * 7919 * 13) % (flipped.length - 8000))]! ^= 0xff;
@@ -100,17 +101,19 @@ cases.push(
     stderr: /other-hash\.mkv: was made with classical-soft hash 000000000000…, but this duhdr's classical-soft has hash [0-9a-f]{12}… — restore with the duhdr version that encoded it$/ },
 );
 
-// The npm-shipped ffprobe (2023 static build) segfaults on MPEG-TS; another ffprobe reads it.
+// The npm-shipped ffprobe (2023 static build) segfaults on MPEG-TS, which is then read through
+// ffmpeg's remux; an ffmpeg that cannot remux it (here one that always fails) leaves the crash.
 if (binaries().ffprobe.source === 'npm') {
-  cases.push(encodeCase('an MPEG-TS, on which the npm-shipped ffprobe crashes', 'whole.ts',
-    /whole\.ts: the npm-shipped ffprobe crashed \(SIGSEGV\) reading it, as it does on MPEG-TS \(\.ts, \.m2ts\) — remux it first \(ffmpeg -i IN -map 0 -c copy OUT\.mkv\) or set FFPROBE_PATH to another ffprobe$/));
+  cases.push({ ...encodeCase('an MPEG-TS the npm ffprobe crashes on, and no ffmpeg to remux it', 'whole.ts',
+    /whole\.ts: the npm-shipped ffprobe crashed \(SIGSEGV\) reading it, as it does on MPEG-TS \(\.ts, \.m2ts\), and ffmpeg could not remux it for another look — remux it to \.mkv \(ffmpeg -i IN -map 0 -c copy OUT\.mkv\) or set FFPROBE_PATH to another ffprobe$/),
+  env: { FFMPEG_PATH: join(dir, 'failing-ffmpeg.sh') } });
 }
 
 describe('bad input through the CLI: one line, non-zero exit, nothing left behind', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const before = new Set(readdirSync(dir));
-      const r = await runCli(c.args());
+      const r = await runCli(c.args(), c.env ? { env: c.env } : {});
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toBe('');
       const lines = r.stderr.trimEnd().split('\n');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  FfmpegError, InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, runToCompletion, tempPathFor,
+  FfmpegError, InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, probedThroughRemux, runToCompletion, tempPathFor,
   type MediaInfo,
 } from '../io/index.js';
 import { MANIFEST_MAX_BYTES } from './manifest.js';
@@ -81,6 +81,8 @@ export function parseHexDump(dump: string): Buffer {
  */
 export async function readEmbeddedManifest(file: string, signal?: AbortSignal, probed?: MediaInfo): Promise<string | null> {
   const info = probed ?? (await probe(file, { countFrames: false, ...(signal ? { signal } : {}) }));
+  // The manifest lives in Matroska and MP4; a file ffprobe crashed on (MPEG-TS) carries none.
+  if (probedThroughRemux(file)) return null;
   const attachment = info.attachments.find((a) => a.filename === MANIFEST_ATTACHMENT);
   const ffprobe = binaries().ffprobe.path;
   if (attachment) {

@@ -117,7 +117,7 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(await subtitles(back)).toEqual(['subrip']);
   });
 
-  it('reads an MPEG-TS, which the npm ffprobe crashes on, through a remux: encode and restore keep its audio', async () => {
+  it('reads an MPEG-TS, which the npm ffprobe crashes on, through a remux: encode, restore and upconvert', async () => {
     const ts = join(dir, 'city.ts');
     await ffmpeg(['-i', sample('city-pq.mkv'), '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'mpegts', ts]);
     const probe = await runCli(['probe', ts]);
@@ -131,6 +131,11 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     const restored = JSON.parse((await runCli(['probe', '--json', back])).stdout) as { video: { frameCount: number; dynamicRange: string }; audio: { codec: string }[] };
     expect(restored.video).toMatchObject({ frameCount: 72, dynamicRange: 'pq' });
     expect(restored.audio.map((a) => a.codec)).toEqual(['aac']);
+    // An SDR TS holds no manifest (that lives in Matroska and MP4): restore says so, upconvert takes it.
+    const sdrTs = join(dir, 'city-sdr.ts');
+    await ffmpeg(['-i', sample('city-sdr.mkv'), '-map', '0:v', '-c', 'copy', '-f', 'mpegts', sdrTs]);
+    expect((await runCli(['restore', sdrTs, '-o', join(dir, 'nothing.mkv')])).stderr).toMatch(/city-sdr\.ts: carries no duhdr manifest/);
+    expect(await runCli(['upconvert', sdrTs, '-o', join(dir, 'city-ts-up.mkv')])).toMatchObject({ code: 0 });
   });
 
   it('upconverts a plain SDR clip blind', async () => {

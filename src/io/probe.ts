@@ -251,8 +251,10 @@ async function runFfprobe(file: string, args: string[], signal: AbortSignal | un
     { label: `remuxing ${file} for ffprobe`, signal, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   remux.done.catch(() => {}); // ended by ffprobe closing the pipe (headers read) or by stop() below
+  const stdout = remux.process?.stdout;
+  if (!stdout) await remux.done; // never started (aborted): done rejects with why
   try {
-    return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', 'pipe:0'], { label, signal, stdin: remux.process.stdout! });
+    return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', 'pipe:0'], { label, signal, stdin: stdout! });
   } catch (err) {
     throw err instanceof FfmpegError ? unreadable(file, crashedOn.get(file)!) : err;
   } finally {

@@ -3,11 +3,10 @@ import { binaries, ffmpegCapabilities } from './ffmpeg-binaries.js';
 import { readExr } from './exr.js';
 import type { BufferPool } from './buffer-pool.js';
 import { ManagedChild } from './child-process.js';
-import { CanceledError, FfmpegError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
+import { CanceledError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
 import { log } from './log.js';
 import { frameByteLength, planeViews, planarFormat, type PlanarFormat, type Plane } from './pixel-format.js';
-import { probe, type MediaInfo } from './probe.js';
-import { runToCompletion } from './run-tool.js';
+import { probe, runFfprobe, type MediaInfo } from './probe.js';
 
 /** One decoded frame: planes are views over `data`, which the consumer owns. */
 export type Frame = {
@@ -273,17 +272,8 @@ export class FrameReader implements AsyncIterable<Frame> {
 
 /** Sorted presentation times of a stream's packets (demux only, no decoding): VFR timestamps. */
 async function packetTimestamps(file: string, stream: number, signal: AbortSignal | undefined): Promise<number[]> {
-  try {
-    const out = await runToCompletion(
-      binaries().ffprobe.path,
-      ['-v', 'error', '-select_streams', String(stream), '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
-      { label: `reading timestamps of ${file}`, signal },
-    );
-    const times = out.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
-    const start = times[0] ?? 0;
-    return times.map((t) => t - start);
-  } catch (err) {
-    if (err instanceof FfmpegError) throw new InputError(file, 'cannot read packet timestamps', { cause: err });
-    throw err;
-  }
+  const out = await runFfprobe(file, ['-select_streams', String(stream), '-show_entries', 'packet=pts_time', '-of', 'csv=p=0'], { signal });
+  const times = out.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
+  const start = times[0] ?? 0;
+  return times.map((t) => t - start);
 }

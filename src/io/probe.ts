@@ -219,26 +219,27 @@ export type ProbeOptions = {
 };
 
 async function ffprobeJson(file: string, args: string[], signal: AbortSignal | undefined): Promise<Json> {
-  return JSON.parse(await runFfprobe(file, [...args, '-of', 'json'], signal)) as Json;
+  return JSON.parse(await runFfprobe(file, [...args, '-of', 'json'], { signal })) as Json;
 }
 
 /** Files ffprobe crashed on, with that crash: they are probed through a remux (see runFfprobe). */
 const crashedOn = new Map<string, FfmpegError>();
 
-/** Whether `file` was described through a remux to NUT: no container name or duration of its own. */
-export const probedThroughRemux = (file: string): boolean => crashedOn.has(file);
-
 /**
- * ffprobe `args` on `file`, its JSON out. An ffprobe that dies of a signal on a file (the npm one
- * on MPEG-TS) gets it again as NUT that ffmpeg remuxes onto a pipe: every stream in its order,
- * timestamps and codec headers kept. If that fails too, the crash is what is reported.
+ * ffprobe `args` on `file`, its output; every per-file ffprobe of duhdr goes through here. An
+ * ffprobe that dies of a signal on a file (the npm one on MPEG-TS) gets it again as NUT that
+ * ffmpeg remuxes onto a pipe: every stream in its order, timestamps and codec headers kept. If
+ * that fails too, the crash is what is reported; any other failure is an InputError naming the file.
  */
-async function runFfprobe(file: string, args: string[], signal: AbortSignal | undefined): Promise<string> {
+export async function runFfprobe(
+  file: string, args: string[], options: { signal?: AbortSignal | undefined; maxBytes?: number } = {},
+): Promise<string> {
   const ffprobe = binaries().ffprobe.path;
-  const label = `probing ${file}`;
+  const run = { label: `probing ${file}`, signal: options.signal, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) };
+  const signal = options.signal;
   if (!crashedOn.has(file)) {
     try {
-      return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', file], { label, signal });
+      return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', file], run);
     } catch (err) {
       if (!(err instanceof FfmpegError)) throw err;
       if (!err.signal) throw unreadable(file, err);
@@ -254,7 +255,7 @@ async function runFfprobe(file: string, args: string[], signal: AbortSignal | un
   const stdout = remux.process?.stdout;
   if (!stdout) await remux.done; // never started (aborted): done rejects with why
   try {
-    return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', 'pipe:0'], { label, signal, stdin: stdout! });
+    return await runToCompletion(ffprobe, ['-v', 'error', ...args, '-i', 'pipe:0'], { ...run, stdin: stdout! });
   } catch (err) {
     throw err instanceof FfmpegError ? unreadable(file, crashedOn.get(file)!) : err;
   } finally {
@@ -303,7 +304,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   const format = (json['format'] ?? {}) as Json;
   const streams = (json['streams'] ?? []) as Json[];
   // Through a remux ffprobe sees NUT, not the file's own container.
-  const container = probedThroughRemux(file) ? 'unnamed (ffprobe crashed on it: read through a remux)' : String(format['format_name'] ?? 'unknown');
+  const container = crashedOn.has(file) ? 'unnamed (ffprobe crashed on it: read through a remux)' : String(format['format_name'] ?? 'unknown');
   // A numbered sequence is a video made of images: it has frames and a rate.
   const isImage = /(^|,)image2|_pipe$|^(png|exr|hdr|webp|jpeg)/.test(container) && !isSequencePattern(file);
 
@@ -460,7 +461,7 @@ export type StreamLayout = Pick<MediaInfo, 'audio' | 'subtitles' | 'attachments'
 export async function probeStreamLayout(source: string | { stream: Readable; label: string }, signal?: AbortSignal): Promise<StreamLayout> {
   const label = typeof source === 'string' ? source : source.label;
   const args = ['-show_streams', '-show_chapters', '-of', 'json'];
-  if (typeof source === 'string') return streamLayout(JSON.parse(await runFfprobe(source, args, signal)) as Json);
+  if (typeof source === 'string') return streamLayout(JSON.parse(await runFfprobe(source, args, { signal })) as Json);
   try {
     const out = await runToCompletion(binaries().ffprobe.path, ['-v', 'error', ...args, '-i', 'pipe:0'], { label: `probing ${label}`, signal, stdin: source.stream });
     return streamLayout(JSON.parse(out) as Json);

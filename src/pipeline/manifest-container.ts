@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  FfmpegError, InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, probedThroughRemux, runToCompletion, tempPathFor,
+  InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, runFfprobe, tempPathFor,
   type MediaInfo,
 } from '../io/index.js';
 import { MANIFEST_MAX_BYTES } from './manifest.js';
@@ -81,29 +81,20 @@ export function parseHexDump(dump: string): Buffer {
  */
 export async function readEmbeddedManifest(file: string, signal?: AbortSignal, probed?: MediaInfo): Promise<string | null> {
   const info = probed ?? (await probe(file, { countFrames: false, ...(signal ? { signal } : {}) }));
-  // The manifest lives in Matroska and MP4; a file ffprobe crashed on (MPEG-TS) carries none.
-  if (probedThroughRemux(file)) return null;
   const attachment = info.attachments.find((a) => a.filename === MANIFEST_ATTACHMENT);
-  const ffprobe = binaries().ffprobe.path;
   if (attachment) {
     if (attachment.size > MANIFEST_MAX_BYTES) {
       throw new InputError(file, `embedded manifest is ${attachment.size} bytes, more than the ${MANIFEST_MAX_BYTES} allowed`);
     }
-    const out = await runToCompletion(
-      ffprobe,
-      ['-v', 'error', '-select_streams', String(attachment.index), '-show_entries', 'stream=extradata', '-show_data', '-of', 'json', file],
-      { label: `reading the manifest of ${file}`, signal, maxBytes: 5 * MANIFEST_MAX_BYTES },
+    const out = await runFfprobe(
+      file,
+      ['-select_streams', String(attachment.index), '-show_entries', 'stream=extradata', '-show_data', '-of', 'json'],
+      { signal, maxBytes: 5 * MANIFEST_MAX_BYTES },
     );
     const stream = (JSON.parse(out) as { streams?: { extradata?: string }[] }).streams?.[0];
     return parseHexDump(stream?.extradata ?? '').toString('utf8');
   }
-  const out = await runToCompletion(ffprobe, ['-v', 'error', '-show_entries', `format_tags=${MANIFEST_TAG}`, '-of', 'json', file], {
-    label: `reading the manifest of ${file}`,
-    signal,
-    maxBytes: 2 * MANIFEST_MAX_BYTES,
-  }).catch((err: unknown) => {
-    throw err instanceof FfmpegError ? new InputError(file, 'cannot read its metadata', { cause: err }) : err;
-  });
+  const out = await runFfprobe(file, ['-show_entries', `format_tags=${MANIFEST_TAG}`, '-of', 'json'], { signal, maxBytes: 2 * MANIFEST_MAX_BYTES });
   const tagValue = (JSON.parse(out) as { format?: { tags?: Record<string, string> } }).format?.tags?.[MANIFEST_TAG];
   if (tagValue === undefined) return null;
   try {

@@ -1,4 +1,4 @@
-import { binaries, runToCompletion } from '../io/index.js';
+import { runFfprobe } from '../io/index.js';
 
 /**
  * Bytes of the first video stream's packets: what the video costs, without the container, the
@@ -7,11 +7,7 @@ import { binaries, runToCompletion } from '../io/index.js';
  * @example await videoStreamBytes('sdr.mkv') // 812345
  */
 export async function videoStreamBytes(file: string, signal?: AbortSignal): Promise<number> {
-  const out = await runToCompletion(
-    binaries().ffprobe.path,
-    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=size', '-of', 'csv=p=0', file],
-    { label: `counting the video bytes of ${file}`, signal },
-  );
+  const out = await runFfprobe(file, ['-select_streams', 'v:0', '-show_entries', 'packet=size', '-of', 'csv=p=0'], { signal });
   let bytes = 0;
   for (const line of out.split('\n')) {
     const n = Number.parseInt(line, 10);

@@ -22,7 +22,7 @@ import {
   YuvFrameConverter, type IntPlane, type RgbPlanes, type YuvLayout,
 } from '../color/index.js';
 import {
-  FrameReader, InputError, UnsupportedInputError, probe, toCanceledError, type Frame, type VideoStream,
+  FrameReader, InputError, UnsupportedInputError, framesToRead, probe, toCanceledError, type Frame, type VideoStream,
 } from '../io/index.js';
 import { deltaEItpSum } from './delta-e-itp.js';
 import { FlickerMeter, planeMean } from './flicker.js';
@@ -361,15 +361,16 @@ export async function evaluate(ref: string, test: string, options: EvaluateOptio
     throw new InputError(test, `is ${t.video.width}x${t.video.height} but the reference ${ref} is ${width}x${height} — scale the test to the reference's size first`);
   }
   const limit = (count: number | null): number | null => (count === null ? null : maxFrames === undefined ? count : Math.min(count, maxFrames));
-  const refCount = limit(r.video.frameCount);
-  const testCount = limit(t.video.frameCount);
+  // A variable rate is read resampled (framesToRead): its count is known only at the end.
+  const refCount = limit(framesToRead(r.video));
+  const testCount = limit(framesToRead(t.video));
   if (refCount !== null && testCount !== null && refCount !== testCount) throw frameCountMismatch(ref, test, refCount, testCount);
   if (refCount === 0) throw new InputError(ref, 'has no frames');
 
   const open = (s: Source): Promise<FrameReader> =>
     FrameReader.open(s.file, {
       format: s.format,
-      expectedFrames: s.video.frameCount,
+      expectedFrames: framesToRead(s.video),
       ...(maxFrames !== undefined ? { maxFrames } : {}),
       ...(signal ? { signal } : {}),
     });

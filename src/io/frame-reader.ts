@@ -6,7 +6,7 @@ import { ManagedChild } from './child-process.js';
 import { CanceledError, InputError, MissingCapabilityError, toCanceledError } from './errors.js';
 import { log } from './log.js';
 import { frameByteLength, planeViews, planarFormat, type PlanarFormat, type Plane } from './pixel-format.js';
-import { probe, runFfprobe, type MediaInfo } from './probe.js';
+import { probe, type MediaInfo, type VideoStream } from './probe.js';
 
 /** One decoded frame: planes are views over `data`, which the consumer owns. */
 export type Frame = {
@@ -31,9 +31,12 @@ export type FrameReaderOptions = {
   /** Output size; defaults to the source's (probed). */
   width?: number;
   height?: number;
-  /** Frame rate used for pts when the stream's timestamps are regular; defaults to the probed one. */
+  /** Frame rate of the frames' pts; defaults to the probed (nominal) one. */
   frameRate?: number;
-  /** Frames the caller expects (e.g. from probe); a different count received is an error. */
+  /**
+   * Frames the caller expects (e.g. from probe); a different count received is an error. Not
+   * checked for a variable-rate source, whose frames are resampled (see framesToRead).
+   */
   expectedFrames?: number | null;
   /** Stop after this many frames. */
   maxFrames?: number;
@@ -55,7 +58,8 @@ export type FrameReaderOptions = {
 
 type Resolved = Required<Pick<FrameReaderOptions, 'format' | 'width' | 'height' | 'frameRate'>> & {
   label: string;
-  timestamps: number[] | null;
+  /** A variable-rate source, read at a constant rate: ffmpeg's `-r` value (the nominal rate). */
+  resampleTo: string | null;
   scale: boolean;
   /** Decode in JS (parse-exr): float EXR frames from an ffmpeg that cannot output gbrpf32le. */
   exrInJs: boolean;
@@ -82,7 +86,7 @@ export class FrameReader implements AsyncIterable<Frame> {
   readonly frameBytes: number;
   readonly #options: FrameReaderOptions;
   readonly #label: string;
-  readonly #timestamps: number[] | null;
+  readonly #resampleTo: string | null;
   readonly #scale: boolean;
   readonly #exrInJs: boolean;
   readonly #deinterlace: 'tff' | 'bff' | null;
@@ -97,7 +101,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     this.height = resolved.height;
     this.frameRate = resolved.frameRate;
     this.#label = resolved.label;
-    this.#timestamps = resolved.timestamps;
+    this.#resampleTo = resolved.resampleTo;
     this.#scale = resolved.scale;
     this.#exrInJs = resolved.exrInJs;
     this.#deinterlace = resolved.deinterlace;
@@ -109,7 +113,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     planarFormat(options.format); // validates the name
     const label = typeof source === 'string' ? source : source.label;
     let { width, height, frameRate } = options;
-    let timestamps: number[] | null = null;
+    let resampleTo: string | null = null;
     let scale = false;
     let deinterlace: 'tff' | 'bff' | null = null;
     if (typeof source === 'string') {
@@ -119,7 +123,10 @@ export class FrameReader implements AsyncIterable<Frame> {
       height ??= info.video.height;
       frameRate ??= info.video.frameRate || 25;
       scale = width !== info.video.width || height !== info.video.height;
-      if (info.video.variableFrameRate) timestamps = await packetTimestamps(source, info.video.index, options.signal);
+      if (info.video.variableFrameRate) {
+        const { num, den } = info.video.frameRateRational;
+        resampleTo = num > 0 && den > 0 ? `${num}/${den}` : String(frameRate);
+      }
       deinterlace = info.video.fieldOrder;
     }
     if (width === undefined || height === undefined || frameRate === undefined) {
@@ -135,7 +142,7 @@ export class FrameReader implements AsyncIterable<Frame> {
         `${label}: the ffmpeg found (${caps.version}) cannot output float frames, so EXR is decoded in JS, which does not scale or filter — set FFMPEG_PATH to ffmpeg >= 5`,
       );
     }
-    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, timestamps, scale, exrInJs, deinterlace });
+    return new FrameReader(source, options, { format: options.format, width, height, frameRate, label, resampleTo, scale, exrInJs, deinterlace });
   }
 
   #args(): string[] {
@@ -157,8 +164,11 @@ export class FrameReader implements AsyncIterable<Frame> {
       '-i', input,
       '-map', '0:v:0',
       ...(filters ? ['-vf', filters] : []),
-      // Emit frames as decoded: no duplication or dropping for variable frame rates.
-      '-vsync', 'passthrough',
+      // Frames as decoded, none repeated or dropped; but a variable rate becomes the nominal
+      // constant one (a frame repeated across a gap, dropped where frames crowd), as every
+      // writer stamps frames at a constant rate: so sound stays in sync, and every reader of
+      // the file gets the same frames.
+      ...(this.#resampleTo ? ['-vsync', 'cfr', '-r', this.#resampleTo] : ['-vsync', 'passthrough']),
       ...(o.maxFrames !== undefined ? ['-frames:v', String(o.maxFrames)] : []),
       '-f', 'rawvideo',
       '-pix_fmt', this.format,
@@ -234,7 +244,7 @@ export class FrameReader implements AsyncIterable<Frame> {
     if (filled !== 0) {
       throw new InputError(this.#label, `decoder output ended mid-frame (${filled} of ${frameBytes} bytes)`);
     }
-    const expected = this.#options.expectedFrames;
+    const expected = this.#resampleTo ? null : this.#options.expectedFrames;
     const limit = this.#options.maxFrames;
     if (expected !== undefined && expected !== null && index !== expected && !(limit !== undefined && index === limit)) {
       throw new InputError(
@@ -260,7 +270,7 @@ export class FrameReader implements AsyncIterable<Frame> {
   #frame(index: number, data: Uint8Array): Frame {
     return {
       index,
-      pts: this.#timestamps?.[index] ?? index / this.frameRate,
+      pts: index / this.frameRate,
       width: this.width,
       height: this.height,
       format: this.format,
@@ -270,10 +280,16 @@ export class FrameReader implements AsyncIterable<Frame> {
   }
 }
 
-/** Sorted presentation times of a stream's packets (demux only, no decoding): VFR timestamps. */
-async function packetTimestamps(file: string, stream: number, signal: AbortSignal | undefined): Promise<number[]> {
-  const out = await runFfprobe(file, ['-select_streams', String(stream), '-show_entries', 'packet=pts_time', '-of', 'csv=p=0'], { signal });
-  const times = out.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
-  const start = times[0] ?? 0;
-  return times.map((t) => t - start);
+/**
+ * How many frames a FrameReader of this stream delivers: its frame count, or null (not known
+ * before decoding) for a variable rate, which it reads resampled to the nominal rate.
+ */
+export function framesToRead(v: Pick<VideoStream, 'frameCount' | 'variableFrameRate'>): number | null {
+  return v.variableFrameRate ? null : v.frameCount;
+}
+
+/** What a job tells the user when it reads `v` resampled (a variable rate), or null. */
+export function resampleNotice(file: string, v: Pick<VideoStream, 'variableFrameRate' | 'frameRate'>): string | null {
+  if (!v.variableFrameRate) return null;
+  return `${file}: variable frame rate: read at a constant ${Number(v.frameRate.toFixed(3))} fps, a frame repeated across gaps and dropped where frames crowd, so the sound stays in sync`;
 }

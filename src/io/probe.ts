@@ -58,7 +58,10 @@ export type VideoStream = {
   bitDepth: number | null;
   chromaSubsampling: Subsampling | null;
   family: 'yuv' | 'rgb' | 'gray' | null;
-  /** Nominal frame rate (ffprobe's r_frame_rate), frames per second. */
+  /**
+   * Nominal frame rate, frames per second: ffprobe's r_frame_rate, or for a variable rate more
+   * than 1.5x its average, the average (the rate a variable-rate stream is read at).
+   */
   frameRate: number;
   frameRateRational: Rational;
   /** Average frame rate over the stream. */
@@ -363,6 +366,10 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
     };
     const frameCount = containerCount ?? (counted ? num(((counted['streams'] ?? []) as Json[])[0]?.['nb_read_packets']) : null);
     const variableFrameRate = !isImage && frameRate > 0 && (averageDiffers || irregular);
+    // A variable rate is read resampled to the nominal one (see FrameReader), but its
+    // r_frame_rate can be a guess far above the frames' own pace (30 for frames ~100 ms apart):
+    // past 1.5x the average, the average is the nominal rate.
+    const nominal = variableFrameRate && avg.num > 0 && avg.den > 0 && frameRate > 1.5 * averageFrameRate ? avg : fr;
     const rotation = displayRotation(videoJson);
     const quarterTurn = rotation % 180 === 90;
     video = {
@@ -379,8 +386,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       fieldOrder: ({ tt: 'tff', bt: 'tff', bb: 'bff', tb: 'bff' } as const)[String(videoJson['field_order']) as 'tt'] ?? null,
       pixelFormat: pixFmt,
       ...{ bitDepth: layout.bitDepth, chromaSubsampling: layout.subsampling, family: layout.family },
-      frameRate,
-      frameRateRational: fr,
+      frameRate: nominal === fr ? frameRate : averageFrameRate,
+      frameRateRational: nominal,
       averageFrameRate,
       variableFrameRate,
       frameCount,

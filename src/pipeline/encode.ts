@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, besideCapabilityListing, checkWritableOutput, discardTemp, probe, tempPathFor,
+  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, besideCapabilityListing, checkWritableOutput, discardTemp, framesToRead, log, probe,
+  resampleNotice, tempPathFor,
 } from '../io/index.js';
 import { loadToneModel, type SideInfo } from '../runtime/index.js';
 import { DEFAULT_ADAPT_SECONDS, adaptSummary, adaptToClip, checkAdaptable, type AdaptSummary } from './adapt.js';
@@ -77,6 +78,8 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   const preset = await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr');
   const info = await probe(input, signal ? { signal } : {});
   const { video, source } = hdrSourceOf(info);
+  const notice = resampleNotice(input, video);
+  if (notice) log.warn(notice);
   const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
   // The SDR stream goes to a temporary file first; the manifest (whose side info is known only
   // at the end) is then embedded by a stream-copy remux into the real output.
@@ -84,7 +87,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   try {
     // Shared memory: an off-thread model reads the frames in place (see BufferPool).
     const pool = new BufferPool(16, { shared: true });
-    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: video.frameCount, pool, info, ...(signal ? { signal } : {}) });
+    const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: framesToRead(video), pool, info, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,
       displayName: output,
@@ -99,7 +102,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
       ...(signal ? { signal } : {}),
     });
     const sideInfo: SideInfo[] = [];
-    const progress = new ProgressTracker('encode', video.frameCount, options.onProgress);
+    const progress = new ProgressTracker('encode', framesToRead(video), options.onProgress);
     let stages: StageTimes;
     try {
       stages = await runFramePipeline({

@@ -22,9 +22,6 @@ export function hdrSourceOf(info: MediaInfo): { video: VideoStream; source: HdrS
   if (v.family !== 'yuv') throw new UnsupportedInputError(file, `pixel format ${v.pixelFormat} is not Y'CbCr video`);
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
-  if (v.variableFrameRate) {
-    throw new UnsupportedInputError(file, `has a variable frame rate, which duhdr would not keep — make it constant first, still HDR: ${constantRateCommand(v)}`);
-  }
   checkComplete(info);
   return {
     video: v,

@@ -9,6 +9,7 @@ export { loadPreset, listPresets, PRESETS_DIR, type Preset, type SdrPreset, type
 export { parseManifest, serializeManifest, manifestSchema, MANIFEST_MAX_BYTES, type Manifest } from './manifest.js';
 export { embedManifest, readEmbeddedManifest, manifestCarrierFor, MANIFEST_ATTACHMENT, MANIFEST_TAG } from './manifest-container.js';
 export { ExrSequenceWriter, EXR_NITS_PER_UNIT } from './exr-sequence.js';
+export { constantRateCommand } from './hdr-source.js';
 export {
   encodeImages, restoreImages, upconvertImages, isImageJob, AUTO_EXPOSURE_NITS,
   type ImageEncodeOptions, type ImageRestoreOptions, type ImageUpconvertOptions, type ImageJobResult,

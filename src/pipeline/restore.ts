@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import {
   BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  besideCapabilityListing, checkComplete, checkWritableOutput, probe, probeStreamLayout, type Hdr10Metadata, type StreamLayout,
+  besideCapabilityListing, checkComplete, checkWritableOutput, framesToRead, log, probe, probeStreamLayout, resampleNotice,
+  type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
 import { loadToneModel, type HdrSourceInfo, type SideInfo, type ToneModel } from '../runtime/index.js';
@@ -50,7 +51,7 @@ type VideoInput = {
   close: () => Promise<void>;
 };
 
-async function fileInput(file: string, signal: AbortSignal | undefined): Promise<{ input: VideoInput; manifest: Manifest | null }> {
+async function fileInput(file: string, signal: AbortSignal | undefined, job: 'restore' | 'upconvert'): Promise<{ input: VideoInput; manifest: Manifest | null }> {
   const info = await probe(file, signal ? { signal } : {});
   const v = info.video;
   if (!v) throw new UnsupportedInputError(file, info.audio.length ? 'is audio only — restore needs SDR video' : 'has no video stream');
@@ -60,10 +61,12 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
   if (info.isImage) throw new UnsupportedInputError(file, 'is a still image — restore takes SDR video');
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
-  if (v.variableFrameRate) {
-    // `-vsync`: old and new ffmpeg read it (`-fps_mode` only from 5.1); x264 lossless keeps every code.
-    throw new UnsupportedInputError(file, 'has a variable frame rate, which duhdr would not keep — make it constant first: ffmpeg -i IN -map 0 -c copy -c:v libx264 -preset ultrafast -qp 0 -vsync cfr OUT.mkv');
+  if (v.variableFrameRate && job === 'restore') {
+    // Its frames would no longer line up with the manifest's per-frame side info.
+    throw new UnsupportedInputError(file, 'has a variable frame rate, which the SDR `duhdr encode` writes never has: it was re-encoded or re-timed — restore the file encode made, or use `duhdr upconvert` (blind, no manifest)');
   }
+  const notice = resampleNotice(file, v);
+  if (notice) log.warn(notice);
   checkComplete(info);
   const text = await readEmbeddedManifest(file, signal, info);
   return {
@@ -73,8 +76,8 @@ async function fileInput(file: string, signal: AbortSignal | undefined): Promise
       width: v.width,
       height: v.height,
       frameRate: v.frameRateRational,
-      frameCount: v.frameCount,
-      reader: (format, pool) => FrameReader.open(file, { format, expectedFrames: v.frameCount, pool, info, ...(signal ? { signal } : {}) }),
+      frameCount: framesToRead(v),
+      reader: (format, pool) => FrameReader.open(file, { format, expectedFrames: framesToRead(v), pool, info, ...(signal ? { signal } : {}) }),
       streams: async () => file,
       layout: info,
       close: async () => {},
@@ -186,7 +189,7 @@ async function runForward(o: {
     throw err;
   }
   const { elapsed, fps, frames } = progress.snapshot();
-  const duration = input.frameCount ? (frames * input.frameRate.den) / input.frameRate.num : 0;
+  const duration = (frames * input.frameRate.den) / input.frameRate.num;
   return {
     output,
     frames,
@@ -213,7 +216,7 @@ export function restore(options: RestoreOptions): Promise<JobResult> {
 
 async function restoreJob(options: RestoreOptions): Promise<JobResult> {
   const { input: file, signal } = options;
-  const { input, manifest } = /\.zip$/i.test(file) ? await bundleInput(file, signal) : await fileInput(file, signal);
+  const { input, manifest } = /\.zip$/i.test(file) ? await bundleInput(file, signal) : await fileInput(file, signal, 'restore');
   try {
     if (!manifest) {
       throw new InputError(file, 'carries no duhdr manifest — restore needs SDR made by `duhdr encode`; for any other SDR use `duhdr upconvert`');
@@ -276,7 +279,7 @@ export function upconvert(options: UpconvertOptions): Promise<JobResult> {
 
 async function upconvertJob(options: UpconvertOptions): Promise<JobResult> {
   const { input: file, signal } = options;
-  const { input } = await fileInput(file, signal);
+  const { input } = await fileInput(file, signal, 'upconvert');
   try {
     const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
     try {

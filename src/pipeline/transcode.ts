@@ -1,5 +1,5 @@
 import {
-  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkComplete, formatFor, log, probe,
+  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkComplete, formatFor, framesToRead, log, probe, resampleNotice,
   type ColorTags, type EncoderSettings, type VideoStream,
 } from '../io/index.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -40,7 +40,9 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
     throw new UnsupportedInputError(input, `pixel format ${v.pixelFormat} is not 8/10/12-bit Y'CbCr`);
   }
   const format = formatFor('yuv', v.bitDepth as 8 | 10 | 12, v.chromaSubsampling);
-  const reader = await FrameReader.open(input, { format, expectedFrames: v.frameCount, ...(signal ? { signal } : {}) });
+  const notice = resampleNotice(input, v);
+  if (notice) log.warn(notice);
+  const reader = await FrameReader.open(input, { format, expectedFrames: framesToRead(v), ...(signal ? { signal } : {}) });
   const writer = await FrameWriter.open({
     output,
     width: reader.width,
@@ -53,7 +55,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
     copyStreamsFrom: input,
     ...(signal ? { signal } : {}),
   });
-  const progress = new ProgressTracker('transcode', v.frameCount, options.onProgress);
+  const progress = new ProgressTracker('transcode', framesToRead(v), options.onProgress);
   try {
     for await (const frame of reader) {
       await writer.write(frame.data);

@@ -9,9 +9,6 @@ import type { HdrSourceInfo, SideInfo, ToneModel } from './tone-model.js';
 export type WorkerRequest = {
   job: number;
   op: 'reverse' | 'forward';
-  model: string;
-  /** How to build the model: on the first request only (the worker keeps one model). */
-  create?: ModelCreateOptions;
   frames: FrameRef[];
   /** Shared buffers lent for the outputs, one per frame (the model's `into`). */
   outputs: FrameRef[];
@@ -20,6 +17,8 @@ export type WorkerRequest = {
   /** Transferred output buffers the caller is done with, for the model to reuse. */
   recycled: Uint8Array[];
 };
+/** Build the model now, before any frame comes (no reply: a failure answers the first request). */
+export type WorkerBuild = { op: 'build'; model: string; create: ModelCreateOptions };
 export type WorkerReply = {
   job: number;
   /** The outputs: transferred bytes, or the index of the lent buffer the model wrote into. */
@@ -42,7 +41,15 @@ function resolve(ref: FrameRef): Uint8Array {
   return data;
 }
 
-parentPort!.on('message', (req: WorkerRequest) => {
+parentPort!.on('message', (req: WorkerRequest | WorkerBuild) => {
+  if (req.op === 'build') {
+    building ??= createModel(req.model, req.create).then((model) => {
+      model.warm?.(); // kernels and tables loaded before the first frame comes
+      return model;
+    });
+    building.catch(() => {}); // the first request awaits it and replies with the error
+    return;
+  }
   let inputs: Uint8Array[] = [];
   let outputs: Uint8Array[] = [];
   try {
@@ -55,7 +62,7 @@ parentPort!.on('message', (req: WorkerRequest) => {
   }
   void (async () => {
     try {
-      building ??= createModel(req.model, req.create ?? {});
+      if (!building) throw new Error('model worker: a request came before the model was built');
       const model = await building;
       if (req.recycled.length) model.recycle?.(req.recycled);
       const format = req.op === 'reverse' ? model.hdrFormat : model.sdrFormat;

@@ -6,7 +6,7 @@ import { BufferPool, frameByteLength } from '../io/index.js';
 import { SharedIds, isSharedFrame, type FrameRef } from './shared-frames.js';
 import type { HdrSourceInfo, ModelFrame, SideInfo, ToneModel } from './tone-model.js';
 import type { ModelCreateOptions } from './model-factory.js';
-import type { WorkerReply, WorkerRequest } from './model-worker.js';
+import type { WorkerBuild, WorkerReply, WorkerRequest } from './model-worker.js';
 
 /**
  * Start the worker entry beside this file: the compiled .js in a build; in development (sources
@@ -42,8 +42,6 @@ type Slot = {
   worker: Worker;
   /** Jobs sent and not yet answered. */
   busy: number;
-  /** Whether its first request (which carries how to build the model) went out. */
-  told: boolean;
   /** The shared buffers it holds, by id: the worker keeps the same list (see SharedIds). */
   held: SharedIds<Uint8Array>;
 };
@@ -70,7 +68,7 @@ export class OffThreadToneModel implements ToneModel {
   readonly preferredBatch: ToneModel['preferredBatch'];
   readonly #local: ToneModel;
   readonly #key: string;
-  /** Sent with each worker's first request: the worker builds its model once, from that request. */
+  /** Sent to each worker as it starts: the worker builds its model once, from that. */
   readonly #create: ModelCreateOptions;
   readonly #maxWorkers: number;
   readonly #slots: Slot[] = [];
@@ -102,11 +100,13 @@ export class OffThreadToneModel implements ToneModel {
     this.sdrFormat = local.sdrFormat;
     // A batch computing on every worker and one more crossing the pipes.
     this.preferredBatch = { size: local.preferredBatch.size, concurrency: Math.max(maxWorkers + 1, local.preferredBatch.concurrency) };
-    this.#slots.push(this.#start()); // the first starts now: its model loads while the pipeline opens ffmpeg
+    this.#slots.push(this.#start()); // the first starts now: its model builds while the pipeline opens ffmpeg
   }
 
+  /** A new worker, told at once to build its model (it takes longer than ffmpeg's first frame). */
   #start(): Slot {
-    const slot: Slot = { worker: startWorker(), busy: 0, told: false, held: new SharedIds() };
+    const slot: Slot = { worker: startWorker(), busy: 0, held: new SharedIds() };
+    slot.worker.postMessage({ op: 'build', model: this.#key, create: this.#create } satisfies WorkerBuild);
     slot.worker.unref(); // never keeps the process alive on its own
     slot.worker.on('message', (reply: WorkerReply) => {
       const p = this.#pending.get(reply.job);
@@ -173,9 +173,8 @@ export class OffThreadToneModel implements ToneModel {
     this.#recycled = [];
     for (const r of recycled) transfer.push(r.buffer as ArrayBuffer);
     const req: WorkerRequest = {
-      job, op, model: this.#key, frames: refs, outputs, sideInfo: [...sideInfo], info, recycled, ...(slot.told ? {} : { create: this.#create }),
+      job, op, frames: refs, outputs, sideInfo: [...sideInfo], info, recycled,
     };
-    slot.told = true;
     slot.busy++;
     return new Promise<WorkerReply>((resolve, reject) => {
       this.#pending.set(job, { slot, resolve, reject });

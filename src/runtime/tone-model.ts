@@ -70,6 +70,8 @@ export interface ToneModel {
    * reuse them for later outputs instead of allocating. Optional.
    */
   recycle?(buffers: Uint8Array[]): void;
+  /** Load now what the first frame would otherwise wait for (kernels, tables). Optional. */
+  warm?(): void;
   dispose(): void;
 }
 

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEMP_MARK, binaries } from '../../src/io/index.js';
+import { FrameReader, TEMP_MARK, binaries } from '../../src/io/index.js';
 import { runCli } from '../helpers/cli.js';
 import { ffmpeg, sample, tempDir } from '../helpers/media.js';
 
@@ -83,26 +83,66 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(probe.audio).toHaveLength(1);
   });
 
-  it('refuses a variable frame rate with a command that makes it constant and keeps it HDR10', async () => {
-    // Frames 0-4 at 10 fps, then 30 fps; x265 with HDR10 metadata in its SEI, as phones write.
+  it('encodes a variable frame rate at its nominal rate, with a warning, and the restore lines up with the source', async () => {
+    // Frames 0-4 at 10 fps, then 30 fps, each a flat grey of its own; x265 with HDR10 metadata
+    // in its SEI, as phones write.
     const vfr = join(dir, 'phone-vfr.mkv');
-    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=128x72:r=30', '-t', '1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
+    await ffmpeg(['-f', 'lavfi', '-i', 'nullsrc=s=128x72:r=30', '-t', '1',
+      '-vf', "format=yuv420p10le,geq=lum='200+20*N':cb=512:cr=512,setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
       '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params',
       'log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400',
       vfr]);
-    const refused = await runCli(['encode', vfr, '-o', join(dir, 'phone-sdr.mkv')]);
-    expect(refused.code).toBe(1);
-    const command = /make it constant first, still HDR: ffmpeg (.*)\n$/.exec(refused.stderr)?.[1];
-    expect(command, refused.stderr).toBeDefined();
-    // Run it as a shell would split it (one quoted word), with the bundled ffmpeg.
-    const fixed = join(dir, 'phone-cfr.mkv');
-    const words = command!.match(/'[^']*'|\S+/g)!.map((w) => w.replace(/^'(.*)'$/, '$1'));
-    await ffmpeg(words.map((w) => (w === 'IN' ? vfr : w === 'OUT.mkv' ? fixed : w)));
-    const probed = JSON.parse((await runCli(['probe', '--json', fixed])).stdout) as {
-      video: { variableFrameRate: boolean; dynamicRange: string; hdr10: { masteringDisplay: { maxLuminance: number }; contentLightLevel: { maxCll: number } } };
-    };
-    expect(probed.video).toMatchObject({ variableFrameRate: false, dynamicRange: 'pq', hdr10: { masteringDisplay: { maxLuminance: 1000 }, contentLightLevel: { maxCll: 1000 } } });
-    expect(await runCli(['encode', fixed, '-o', join(dir, 'phone-sdr.mkv')])).toMatchObject({ code: 0 });
+    type Probed = { video: { variableFrameRate: boolean; frameRate: number; frameCount: number; dynamicRange: string } };
+    const probed = async (file: string): Promise<Probed['video']> => (JSON.parse((await runCli(['probe', '--json', file])).stdout) as Probed).video;
+    expect(await probed(vfr)).toMatchObject({ variableFrameRate: true, frameRate: 30, frameCount: 20 });
+    const sdr = join(dir, 'phone-sdr.mkv');
+    const encoded = await runCli(['encode', vfr, '-o', sdr]);
+    expect(encoded.code, encoded.stderr).toBe(0);
+    expect(encoded.stderr).toMatch(/^duhdr: warning: [^\n]*phone-vfr\.mkv: variable frame rate: read at a constant 30 fps, a frame repeated across gaps and dropped where frames crowd, so the sound stays in sync\nencoded /);
+    // The first second's 20 frames on the 30 slots of 1/30 s they span: every source frame, in
+    // order (greys rising), the 10 fps ones held two or three slots.
+    const sdrVideo = await probed(sdr);
+    expect(sdrVideo).toMatchObject({ variableFrameRate: false, frameRate: 30, dynamicRange: 'sdr' });
+    const runs: number[] = [];
+    let last = -1;
+    for await (const f of await FrameReader.open(sdr, { format: 'yuv420p' })) {
+      const grey = f.planes[0]![0]!;
+      if (grey === last) runs[runs.length - 1]!++;
+      else runs.push(1);
+      expect(grey).toBeGreaterThanOrEqual(last);
+      last = grey;
+    }
+    expect(runs).toHaveLength(20);
+    expect(runs.slice(0, 5).every((n) => n === 2 || n === 3)).toBe(true);
+    expect(Math.abs(sdrVideo.frameCount - 30)).toBeLessThanOrEqual(1);
+    const back = join(dir, 'phone-back.mkv');
+    expect(await runCli(['restore', sdr, '-o', back])).toMatchObject({ code: 0 });
+    expect(await probed(back)).toMatchObject({ variableFrameRate: false, frameCount: sdrVideo.frameCount, dynamicRange: 'pq' });
+    // eval reads the source resampled the same way: frame for frame against the restore (a frame
+    // off would compare greys 20 codes apart).
+    const measured = await runCli(['eval', vfr, back, '--json']);
+    expect(measured.code, measured.stderr).toBe(0);
+    const m = JSON.parse(measured.stdout) as { frames: number; pq_psnr: number };
+    expect(m.frames).toBe(sdrVideo.frameCount);
+    expect(m.pq_psnr).toBeGreaterThan(45);
+  });
+
+  it('upconverts and transcodes a variable frame rate at its nominal rate too, with the warning', async () => {
+    const vfr = join(dir, 'phone-vfr-sdr.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=128x72:r=30', '-t', '1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
+      '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', vfr]);
+    const video = async (file: string): Promise<{ variableFrameRate: boolean; frameCount: number }> =>
+      (JSON.parse((await runCli(['probe', '--json', file])).stdout) as { video: { variableFrameRate: boolean; frameCount: number } }).video;
+    expect(await video(vfr)).toMatchObject({ variableFrameRate: true, frameCount: 20 });
+    const warning = /^duhdr: warning: [^\n]*phone-vfr-sdr\.mkv: variable frame rate: read at a constant 30 fps, /;
+    for (const [job, out, extra] of [['upconvert', 'phone-up.mkv', []], ['transcode', 'phone-copy.mkv', ['--lossless']]] as const) {
+      const r = await runCli([job, vfr, '-o', join(dir, out), ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(warning);
+      const v = await video(join(dir, out));
+      expect(v.variableFrameRate).toBe(false);
+      expect(Math.abs(v.frameCount - 30)).toBeLessThanOrEqual(1);
+    }
   });
 
   it("converts text subtitles to the container's own text form: SRT into MP4 as mov_text and back", async () => {

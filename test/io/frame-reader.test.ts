@@ -142,15 +142,32 @@ describe('FrameReader', () => {
     expect(n).toBe(50);
   });
 
-  it('gives real timestamps for a variable frame rate stream', async () => {
+  it('reads a variable frame rate at its nominal rate: a frame repeated across each gap', async () => {
+    // Ten distinct frames at 0, 100, 200, 300, 400 ms (10 fps), then 500, 533 ... 633 ms (30 fps).
     const vfr = join(dir, 'vfr.mkv');
     await ffmpeg([
-      '-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'",
-      '-vsync', 'passthrough', '-frames:v', '10', '-c:v', 'libx264', '-preset', 'ultrafast', vfr,
+      // Each frame a flat grey of its own (20 codes apart), so repeats are plain to see.
+      '-f', 'lavfi', '-i', 'nullsrc=s=64x36:r=30:d=1', '-vf', "geq=lum='20*N':cb=128:cr=128,setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'",
+      '-vsync', 'passthrough', '-frames:v', '10', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast', vfr,
     ]);
-    const pts: number[] = [];
-    for await (const f of await FrameReader.open(vfr, { format: 'yuv420p' })) pts.push(f.pts);
-    expect(pts.map((t) => Math.round(t * 1000))).toEqual([0, 100, 200, 300, 400, 500, 533, 567, 600, 633]);
+    const info = await probe(vfr);
+    expect(info.video).toMatchObject({ variableFrameRate: true, frameRate: 30, frameCount: 10 });
+    const frames: { pts: number; grey: number }[] = [];
+    // The packet count is not what a resampled read delivers, and is not held against it.
+    for await (const f of await FrameReader.open(vfr, { format: 'yuv420p', expectedFrames: info.video!.frameCount, info })) {
+      frames.push({ pts: f.pts, grey: f.planes[0]![0]! });
+    }
+    // The 30 fps grid from 0 to 633 ms, pts on it; every source frame in order, none dropped,
+    // the 10 fps ones held for two or three slots (ffmpeg rounds where the grid falls).
+    expect(frames.map((f) => Math.round(f.pts * 1000))).toEqual(Array.from({ length: 20 }, (_, i) => Math.round((i * 1000) / 30)));
+    const runs: { grey: number; count: number }[] = [];
+    for (const { grey } of frames) {
+      if (runs.at(-1)?.grey === grey) runs.at(-1)!.count++;
+      else runs.push({ grey, count: 1 });
+    }
+    expect(runs.map((r) => r.grey)).toEqual(Array.from({ length: 10 }, (_, n) => 20 * n));
+    expect(runs.slice(0, 5).every((r) => r.count >= 2 && r.count <= 3)).toBe(true);
+    expect(runs.slice(6).every((r) => r.count === 1)).toBe(true);
   });
 
   it('refuses a stream source without its size', async () => {

@@ -75,6 +75,17 @@ describe('probe', () => {
     const v = (await probe(file)).video!;
     expect(v.variableFrameRate).toBe(true);
     expect(v.frameCount).toBe(10);
+    expect(v.frameRate).toBe(30);
+  });
+
+  it("takes a variable rate's average as its nominal rate when r_frame_rate runs far ahead of it", async () => {
+    // Frames ~100 ms apart (jittered up to 66 ms), whose MP4 ffprobe still says is 30 fps.
+    const file = join(dir, 'slow-vfr.mp4');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30', '-frames:v', '40', '-vf', "setpts='(N*100+mod(N*N,7)*11)/1000/TB'",
+      '-vsync', 'passthrough', '-c:v', 'libx264', '-preset', 'ultrafast', file]);
+    const v = (await probe(file)).video!;
+    expect(v).toMatchObject({ variableFrameRate: true, frameRateRational: { num: 600, den: 59 } });
+    expect(v.frameRate).toBeCloseTo(600 / 59, 9);
   });
 
   it('keeps a constant rate whose muxer nudged some frames, and still catches a dropped frame', async () => {

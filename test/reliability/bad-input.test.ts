@@ -52,6 +52,8 @@ beforeAll(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
     '-frames:v', '10', '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', ...PQ_TAGS,
     join(dir, 'vfr.mkv')]);
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
+    '-frames:v', '10', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', join(dir, 'vfr-sdr.mkv')]);
   await pqClip('zero.mp4', 'yuv420p10le', '64x36', ['-frames:v', '0']);
   // An encoded SDR with a tampered manifest (an unknown field) and one whose model hash differs.
   sdrWithManifest = join(dir, 'good-sdr.mkv');
@@ -82,7 +84,11 @@ cases.push(
   encodeCase('an audio-only file', 'tone.mka', /tone\.mka: is audio only — encode needs HDR video$/),
   encodeCase('odd dimensions', 'odd.mkv', /odd\.mkv: 641x361 has an odd dimension; 4:2:0 needs even width and height — crop or pad to 640x360$/),
   encodeCase('a resolution beyond the memory budget', 'huge.mkv', /huge\.mkv: 8448x4352 is larger than 8K \(8192x4352\), beyond duhdr's memory budget per frame$/),
-  encodeCase('variable frame rate', 'vfr.mkv', /vfr\.mkv: has a variable frame rate, which duhdr would not keep — make it constant first, still HDR: ffmpeg -i IN .* -vsync cfr OUT\.mkv$/),
+  { name: 'variable frame rate given to roundtrip (its ffmpeg routes keep the timing)', file: () => f('vfr.mkv'),
+    args: () => ['roundtrip', f('vfr.mkv'), '--report', join(dir, 'vfr-report')],
+    stderr: /vfr\.mkv: has a variable frame rate, which roundtrip cannot compare across methods — make it constant first, still HDR: ffmpeg -i IN .* -vsync cfr OUT\.mkv$/ },
+  { name: 'variable frame rate given to restore (encode never writes one)', file: () => f('vfr-sdr.mkv'), args: () => ['restore', f('vfr-sdr.mkv'), '-o', out('vfr-restore')],
+    stderr: /vfr-sdr\.mkv: has a variable frame rate, which the SDR `duhdr encode` writes never has: it was re-encoded or re-timed — restore the file encode made, or use `duhdr upconvert` \(blind, no manifest\)$/ },
   encodeCase('missing colour tags (refused with a hint)', 'untagged.mkv', /untagged\.mkv: has no HDR transfer tag \(untagged\) — retag it as PQ/),
   { name: 'SDR given to encode', file: () => f('city-sdr.mkv'), args: () => ['encode', f('city-sdr.mkv'), '-o', out('sdr')],
     stderr: /city-sdr\.mkv: is SDR \(transfer bt709\) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`$/ },

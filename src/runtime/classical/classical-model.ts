@@ -9,7 +9,7 @@ import { BufferPool, frameByteLength, planeViews, type PlanarFormat } from '../.
 import { intoBuffer, type HdrSourceInfo, type ModelFrame, type SideInfo, type ToneModel } from '../tone-model.js';
 import { Bt2390Eetf, EetfLut, MAX_TOP_SLOPE } from './bt2390-eetf.js';
 import { MAX_WIDTH, measureKernel, type Planes } from './kernels.js';
-import { forwardSimd, reverseSimd } from './simd-kernels.js';
+import { forwardSimd, prepareSimd, reverseSimd } from './simd-kernels.js';
 import { hlgDisplayTables } from './transfer-tables.js';
 
 /** Constructor options of {@link ClassicalToneModel}; every one changes the output (and the contentHash). */
@@ -286,6 +286,11 @@ export class ClassicalToneModel implements ToneModel {
 
   recycle(buffers: Uint8Array[]): void {
     for (const b of buffers) this.#outputs.give(b);
+  }
+
+  /** Load this thread's kernels and their static tables (~10 ms) before the first frame needs them. */
+  warm(): void {
+    prepareSimd();
   }
 
   dispose(): void {

@@ -98,6 +98,11 @@ function wasm(): Module {
   return instance;
 }
 
+/** Instantiate this thread's module and copy its static tables in now rather than on the first frame (~10 ms). */
+export function prepareSimd(): void {
+  wasm();
+}
+
 /** Whether the built module is there (tests and benches say so instead of failing). */
 export const hasClassicalSimd = (): boolean => existsSync(CLASSICAL_WASM);
 

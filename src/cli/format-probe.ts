@@ -44,6 +44,11 @@ export function formatProbe(info: MediaInfo): string {
     lines.push(
       `    ${RANGE_NAME[v.dynamicRange]}  primaries ${c.primaries ?? '?'}  transfer ${c.transfer ?? '?'}  matrix ${c.matrix ?? '?'}${c.chromaLocation ? `  chroma ${c.chromaLocation}` : ''}`,
     );
+    const dv = v.dolbyVision;
+    if (dv) {
+      const base = ({ 0: 'no base layer others can read', 1: 'HDR10 base layer', 2: 'SDR base layer', 4: 'HLG base layer', 6: 'HDR10 base layer' } as Record<number, string>)[dv.compatibility];
+      lines.push(`    Dolby Vision profile ${dv.profile}${dv.compatibility ? `.${dv.compatibility}` : ''}, level ${dv.level}${base ? ` (${base})` : ''}`);
+    }
     const m = v.hdr10.masteringDisplay;
     if (m) {
       lines.push(`    mastering display  R${xy(m.red)} G${xy(m.green)} B${xy(m.blue)} WP${xy(m.whitePoint)}`);

@@ -22,7 +22,7 @@ import {
   YuvFrameConverter, type IntPlane, type RgbPlanes, type YuvLayout,
 } from '../color/index.js';
 import {
-  FrameReader, InputError, UnsupportedInputError, framesToRead, probe, toCanceledError, type Frame, type VideoStream,
+  FrameReader, InputError, UnsupportedInputError, checkBaseLayer, framesToRead, probe, toCanceledError, type Frame, type VideoStream,
 } from '../io/index.js';
 import { deltaEItpSum } from './delta-e-itp.js';
 import { FlickerMeter, planeMean } from './flicker.js';
@@ -354,6 +354,8 @@ export async function evaluate(ref: string, test: string, options: EvaluateOptio
   }
   const probeOptions = signal ? { signal } : {};
   const [refInfo, testInfo] = await Promise.all([probe(ref, probeOptions), probe(test, probeOptions)]);
+  checkBaseLayer(refInfo);
+  checkBaseLayer(testInfo);
   const r = describe(ref, refInfo.video, 'reference');
   const t = describe(test, testInfo.video, 'test');
   const { width, height } = r.video;

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { binaries } from './ffmpeg-binaries.js';
-import { FfmpegError, InputError } from './errors.js';
+import { FfmpegError, InputError, UnsupportedInputError } from './errors.js';
 import { ManagedChild, lastMeaningfulLine } from './child-process.js';
 import { runToCompletion } from './run-tool.js';
 import { describePixelFormat, type FfprobePixelFormat, type Subsampling } from './pixel-format.js';
@@ -78,6 +78,12 @@ export type VideoStream = {
   color: ColorDescription;
   hdr10: Hdr10Metadata;
   dynamicRange: DynamicRange;
+  /**
+   * Dolby Vision configuration from the container (MP4 dvcC/dvvC, Matroska block additions), null
+   * without one. `compatibility` says what its base layer is without Dolby's decoder: 1 and 6
+   * HDR10, 2 SDR, 4 HLG; 0 none (profile 5: IPTPQc2 colours, which no Y'CbCr reading gets right).
+   */
+  dolbyVision: { profile: number; level: number; compatibility: number } | null;
 };
 
 export type AudioStream = { index: number; codec: string; channels: number; sampleRate: number; language: string | null };
@@ -145,6 +151,27 @@ export function parseHdr10SideData(list: unknown): Hdr10Metadata {
     }
   }
   return out;
+}
+
+/** The Dolby Vision configuration record in ffprobe's stream side data, if any. */
+function parseDolbyVision(list: unknown): VideoStream['dolbyVision'] {
+  if (!Array.isArray(list)) return null;
+  const sd = (list as Json[]).find((d) => /DOVI configuration/i.test(String(d['side_data_type'] ?? '')));
+  if (!sd) return null;
+  return { profile: num(sd['dv_profile']) ?? 0, level: num(sd['dv_level']) ?? 0, compatibility: num(sd['dv_bl_signal_compatibility_id']) ?? 0 };
+}
+
+/**
+ * Refuse Dolby Vision without a base layer anything but Dolby's decoder reads right (profile 5:
+ * its picture is IPTPQc2, tagged as PQ, and would come out in wrong colours, green and pink).
+ */
+export function checkBaseLayer(info: MediaInfo): void {
+  const dv = info.video?.dolbyVision;
+  if (!dv || dv.compatibility !== 0) return;
+  throw new UnsupportedInputError(
+    info.file,
+    `is Dolby Vision profile ${dv.profile} with no HDR10, HLG or SDR base layer: its colours (IPTPQc2) need Dolby's decoder, and read as Y'CbCr they come out wrong — export HDR10 from the source (or Dolby Vision profile 8.1, which carries an HDR10 base)`,
+  );
 }
 
 /** An image-sequence pattern as ffmpeg's image2 reads it, e.g. frames/%04d.exr. */
@@ -396,6 +423,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       color,
       hdr10,
       dynamicRange,
+      dolbyVision: parseDolbyVision(videoJson['side_data_list']),
     };
   }
 

@@ -1,4 +1,4 @@
-import { InputError, UnsupportedInputError, checkComplete, x265MasterDisplay, type MediaInfo, type VideoStream } from '../io/index.js';
+import { InputError, UnsupportedInputError, checkBaseLayer, checkComplete, x265MasterDisplay, type MediaInfo, type VideoStream } from '../io/index.js';
 import type { HdrSourceInfo } from '../runtime/index.js';
 
 /** Default mastering peak when an HDR file carries no HDR10 metadata (the common 1000 cd/m² grade). */
@@ -20,6 +20,7 @@ export function hdrSourceOf(info: MediaInfo): { video: VideoStream; source: HdrS
     throw new UnsupportedInputError(file, `has no HDR transfer tag (${v.color.transfer ?? 'untagged'}) — retag it as PQ (smpte2084) or HLG (arib-std-b67) if it is HDR`);
   }
   if (v.family !== 'yuv') throw new UnsupportedInputError(file, `pixel format ${v.pixelFormat} is not Y'CbCr video`);
+  checkBaseLayer(info);
   checkDimensions(file, v.width, v.height);
   if (v.frameCount === 0) throw new InputError(file, 'has no frames');
   checkComplete(info);

@@ -1,5 +1,5 @@
 import {
-  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkComplete, formatFor, framesToRead, log, probe, resampleNotice,
+  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkBaseLayer, checkComplete, formatFor, framesToRead, log, probe, resampleNotice,
   type ColorTags, type EncoderSettings, type VideoStream,
 } from '../io/index.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -36,6 +36,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
   const v = info.video;
   if (!v) throw new UnsupportedInputError(input, 'has no video stream');
   checkComplete(info);
+  checkBaseLayer(info);
   if (v.family !== 'yuv' || !v.bitDepth || ![8, 10, 12].includes(v.bitDepth) || !v.chromaSubsampling || v.chromaSubsampling === '400') {
     throw new UnsupportedInputError(input, `pixel format ${v.pixelFormat} is not 8/10/12-bit Y'CbCr`);
   }

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bdRate, evaluate, type Evaluation, type HdrEvaluation, type RdPoint, type SdrEvaluation } from '../eval/index.js';
-import { InputError, UnsupportedInputError, probe, type EncoderSettings } from '../io/index.js';
+import { InputError, UnsupportedInputError, checkBaseLayer, probe, type EncoderSettings } from '../io/index.js';
 import { constantRateCommand, type Progress, type ProgressListener } from '../pipeline/index.js';
 import { ANCHORS, METHODS, resolveMethods, type MethodContext, type MethodSpec, type Rung, type SentStream } from './methods.js';
 import { videoStreamBytes } from './stream-bytes.js';
@@ -127,6 +127,7 @@ export async function runRoundtrip(options: RoundtripOptions): Promise<Roundtrip
     throw new UnsupportedInputError(input, `is ${v.dynamicRange === 'unknown' ? 'untagged' : v.dynamicRange.toUpperCase()} — roundtrip takes HDR10 (PQ) video`);
   }
   if (!v.frameCount) throw new InputError(input, 'has no frames');
+  checkBaseLayer(info);
   if (v.variableFrameRate) {
     // duhdr reads it resampled to a constant rate, but ffmpeg's own routes keep its timing:
     // their frames would not line up with the source's.

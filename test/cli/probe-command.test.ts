@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, sample, tempDir } from '../helpers/media.js';
+import { dolbyVisionMp4, ffmpeg, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -28,6 +28,19 @@ describe('duhdr probe', () => {
     const wide = join(dir, 'wide.mkv');
     await ffmpeg(['-i', sample('city-pq.mkv'), '-map', '0:v', '-vf', 'scale=480:360,setsar=4/3', '-c:v', 'ffv1', wide]);
     expect((await runCli(['probe', wide])).stdout).toContain('480x360 (pixels 4:3)  24 fps');
+  });
+
+  it('names Dolby Vision and what its base layer is (profile 5 has none others can read)', async () => {
+    const dv5 = join(dir, 'dv5.mp4');
+    const dv81 = join(dir, 'dv81.mp4');
+    await dolbyVisionMp4(dv5, 5, 0);
+    await dolbyVisionMp4(dv81, 8, 1);
+    expect((await runCli(['probe', dv5])).stdout).toContain('    Dolby Vision profile 5, level 6 (no base layer others can read)\n');
+    expect((await runCli(['probe', dv81])).stdout).toContain('    Dolby Vision profile 8.1, level 6 (HDR10 base layer)\n');
+    const json = JSON.parse((await runCli(['probe', '--json', dv81])).stdout) as { video: { dolbyVision: unknown } };
+    expect(json.video.dolbyVision).toEqual({ profile: 8, level: 6, compatibility: 1 });
+    const plain = JSON.parse((await runCli(['probe', '--json', sample('city-pq.mkv')])).stdout) as { video: { dolbyVision: unknown } };
+    expect(plain.video.dolbyVision).toBeNull();
   });
 
   it('prints the full description as JSON with --json', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaries, runToCompletion } from '../../src/io/index.js';
@@ -36,3 +36,38 @@ export function processesMentioning(marker: string): number[] {
 /** The committed samples (see samples/README.md). */
 export const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 export const sample = (name: string): string => join(SAMPLES, name);
+
+/**
+ * Make a short HDR10 MP4 (x265, `hvc1`) that says it is Dolby Vision: a dvcC box (profile,
+ * level 6, RPU and base layer present, the base layer's compatibility id) added to its sample
+ * entry, as a camera or a streaming service's file carries it. The picture stays plain HDR10
+ * (the npm ffmpeg writes no Dolby Vision); what duhdr reads is the container's record.
+ */
+export async function dolbyVisionMp4(file: string, profile: number, compatibility: number): Promise<void> {
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=128x72:r=24:d=0.5', '-pix_fmt', 'yuv420p10le', '-c:v', 'libx265', '-preset', 'ultrafast',
+    '-x265-params', 'log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc', '-tag:v', 'hvc1',
+    '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', file]);
+  const data = readFileSync(file);
+  // Walk moov > trak > mdia > minf > stbl > stsd > hvc1 (no faststart: moov follows the media,
+  // so growing it moves no sample offsets), remembering each box to grow.
+  const path: number[] = [];
+  let [start, end] = [0, data.length];
+  for (const name of ['moov', 'trak', 'mdia', 'minf', 'stbl', 'stsd', 'hvc1']) {
+    let at = start;
+    while (at < end && data.toString('latin1', at + 4, at + 8) !== name) at += data.readUInt32BE(at);
+    if (at >= end) throw new Error(`${file}: no ${name} box`);
+    path.push(at);
+    // Children start after the header: stsd is a full box with an entry count, hvc1 a visual sample entry.
+    [start, end] = [at + 8 + (name === 'stsd' ? 8 : name === 'hvc1' ? 78 : 0), at + data.readUInt32BE(at)];
+  }
+  const record = Buffer.alloc(32);
+  record.writeUInt32BE(32, 0);
+  record.write('dvcC', 4, 'latin1');
+  record.writeUInt8(1, 8); // version 1.0
+  record.writeUInt16BE((profile << 9) | (6 << 3) | 0b101, 10); // profile, level 6, RPU, no EL, BL
+  record.writeUInt8(compatibility << 4, 12);
+  const entry = path.at(-1)!;
+  const out = Buffer.concat([data.subarray(0, entry + data.readUInt32BE(entry)), record, data.subarray(entry + data.readUInt32BE(entry))]);
+  for (const at of path) out.writeUInt32BE(out.readUInt32BE(at) + record.length, at);
+  writeFileSync(file, out);
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMP_MARK, binaries } from '../../src/io/index.js';
 import { embedManifest, parseManifest, readEmbeddedManifest, serializeManifest } from '../../src/pipeline/index.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
+import { dolbyVisionMp4, ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir('duhdr-bad-input-');
 afterAll(cleanup);
@@ -55,6 +55,7 @@ beforeAll(async () => {
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=30:d=1', '-vf', "setpts='if(lt(N,5),N*3,15+(N-5))/TB/30'", '-vsync', 'passthrough',
     '-frames:v', '10', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', join(dir, 'vfr-sdr.mkv')]);
   await pqClip('zero.mp4', 'yuv420p10le', '64x36', ['-frames:v', '0']);
+  await dolbyVisionMp4(join(dir, 'dv5.mp4'), 5, 0);
   // An encoded SDR with a tampered manifest (an unknown field) and one whose model hash differs.
   sdrWithManifest = join(dir, 'good-sdr.mkv');
   const small = await pqClip('small-pq.mkv', 'yuv420p10le');
@@ -89,6 +90,8 @@ cases.push(
     stderr: /vfr\.mkv: has a variable frame rate, which roundtrip cannot compare across methods — make it constant first, still HDR: ffmpeg -i IN .* -vsync cfr OUT\.mkv$/ },
   { name: 'variable frame rate given to restore (encode never writes one)', file: () => f('vfr-sdr.mkv'), args: () => ['restore', f('vfr-sdr.mkv'), '-o', out('vfr-restore')],
     stderr: /vfr-sdr\.mkv: has a variable frame rate, which the SDR `duhdr encode` writes never has: it was re-encoded or re-timed — restore the file encode made, or use `duhdr upconvert` \(blind, no manifest\)$/ },
+  encodeCase('Dolby Vision profile 5 (a base layer only Dolby\'s decoder reads right)', 'dv5.mp4',
+    /dv5\.mp4: is Dolby Vision profile 5 with no HDR10, HLG or SDR base layer: its colours \(IPTPQc2\) need Dolby's decoder, and read as Y'CbCr they come out wrong — export HDR10 from the source \(or Dolby Vision profile 8\.1, which carries an HDR10 base\)$/),
   encodeCase('missing colour tags (refused with a hint)', 'untagged.mkv', /untagged\.mkv: has no HDR transfer tag \(untagged\) — retag it as PQ/),
   { name: 'SDR given to encode', file: () => f('city-sdr.mkv'), args: () => ['encode', f('city-sdr.mkv'), '-o', out('sdr')],
     stderr: /city-sdr\.mkv: is SDR \(transfer bt709\) — encode takes HDR10 or HLG video; to make HDR from SDR use `duhdr upconvert`$/ },

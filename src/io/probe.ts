@@ -163,7 +163,7 @@ function parseDolbyVision(list: unknown): VideoStream['dolbyVision'] {
 
 /**
  * Refuse Dolby Vision without a base layer anything but Dolby's decoder reads right (profile 5:
- * its picture is IPTPQc2, tagged as PQ, and would come out in wrong colours, green and pink).
+ * its picture is IPTPQc2, tagged as PQ, which read as Y'CbCr gives wrong colours).
  */
 export function checkBaseLayer(info: MediaInfo): void {
   const dv = info.video?.dolbyVision;

@@ -288,8 +288,8 @@ export function framesToRead(v: Pick<VideoStream, 'frameCount' | 'variableFrameR
   return v.variableFrameRate ? null : v.frameCount;
 }
 
-/** What a job tells the user when it reads `v` resampled (a variable rate), or null. */
-export function resampleNotice(file: string, v: Pick<VideoStream, 'variableFrameRate' | 'frameRate'>): string | null {
-  if (!v.variableFrameRate) return null;
-  return `${file}: variable frame rate: read at a constant ${Number(v.frameRate.toFixed(3))} fps, a frame repeated across gaps and dropped where frames crowd, so the sound stays in sync`;
+/** Tell the user a job reads `v` resampled (a variable rate); nothing for a constant one. */
+export function warnIfResampled(file: string, v: Pick<VideoStream, 'variableFrameRate' | 'frameRate'>): void {
+  if (!v.variableFrameRate) return;
+  log.warn(`${file}: variable frame rate: read at a constant ${Number(v.frameRate.toFixed(3))} fps, a frame repeated across gaps and dropped where frames crowd, so the sound stays in sync`);
 }

@@ -6,7 +6,7 @@ export { runToCompletion } from './run-tool.js';
 export { log, setVerbose, isVerbose } from './log.js';
 export * from './pixel-format.js';
 export * from './probe.js';
-export { FrameReader, framesToRead, resampleNotice, type Frame, type FrameReaderOptions, type FrameSource } from './frame-reader.js';
+export { FrameReader, framesToRead, warnIfResampled, type Frame, type FrameReaderOptions, type FrameSource } from './frame-reader.js';
 export { FrameWriter, MANIFEST_ATTACHMENT_NAME, STDOUT, type FrameWriterOptions, type Attachment } from './frame-writer.js';
 export * from './encoder-args.js';
 export { TEMP_MARK, tempPathFor, checkWritableOutput, commitTemp, discardTemp } from './atomic-output.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
-  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, besideCapabilityListing, checkWritableOutput, discardTemp, framesToRead, log, probe,
-  resampleNotice, tempPathFor,
+  BufferPool, FrameReader, FrameWriter, OptionError, SDR_BT709, besideCapabilityListing, checkWritableOutput, discardTemp, framesToRead, probe,
+  warnIfResampled, tempPathFor,
 } from '../io/index.js';
 import { loadToneModel, type SideInfo } from '../runtime/index.js';
 import { DEFAULT_ADAPT_SECONDS, adaptSummary, adaptToClip, checkAdaptable, type AdaptSummary } from './adapt.js';
@@ -78,8 +78,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   const preset = await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr');
   const info = await probe(input, signal ? { signal } : {});
   const { video, source } = hdrSourceOf(info);
-  const notice = resampleNotice(input, video);
-  if (notice) log.warn(notice);
+  warnIfResampled(input, video);
   const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
   // The SDR stream goes to a temporary file first; the manifest (whose side info is known only
   // at the end) is then embedded by a stream-copy remux into the real output.

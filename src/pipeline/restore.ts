@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
-  besideCapabilityListing, checkComplete, checkWritableOutput, framesToRead, log, probe, probeStreamLayout, resampleNotice,
+  besideCapabilityListing, checkComplete, checkWritableOutput, framesToRead, probe, probeStreamLayout, warnIfResampled,
   type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
 import { openBundle } from '../bundle/index.js';
@@ -65,8 +65,7 @@ async function fileInput(file: string, signal: AbortSignal | undefined, job: 're
     // Its frames would no longer line up with the manifest's per-frame side info.
     throw new UnsupportedInputError(file, 'has a variable frame rate, which the SDR `duhdr encode` writes never has: it was re-encoded or re-timed — restore the file encode made, or use `duhdr upconvert` (blind, no manifest)');
   }
-  const notice = resampleNotice(file, v);
-  if (notice) log.warn(notice);
+  warnIfResampled(file, v);
   checkComplete(info);
   const text = await readEmbeddedManifest(file, signal, info);
   return {

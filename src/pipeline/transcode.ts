@@ -1,5 +1,5 @@
 import {
-  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkBaseLayer, checkComplete, formatFor, framesToRead, log, probe, resampleNotice,
+  FrameReader, FrameWriter, HDR10_PQ, HLG_BT2100, SDR_BT709, UnsupportedInputError, checkBaseLayer, checkComplete, formatFor, framesToRead, log, probe, warnIfResampled,
   type ColorTags, type EncoderSettings, type VideoStream,
 } from '../io/index.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -41,8 +41,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
     throw new UnsupportedInputError(input, `pixel format ${v.pixelFormat} is not 8/10/12-bit Y'CbCr`);
   }
   const format = formatFor('yuv', v.bitDepth as 8 | 10 | 12, v.chromaSubsampling);
-  const notice = resampleNotice(input, v);
-  if (notice) log.warn(notice);
+  warnIfResampled(input, v);
   const reader = await FrameReader.open(input, { format, expectedFrames: framesToRead(v), ...(signal ? { signal } : {}) });
   const writer = await FrameWriter.open({
     output,

@@ -8,15 +8,23 @@ import { OptionError } from '../io/index.js';
 import { progressReporter } from './progress-bar.js';
 import { engineOption, runAction } from './run-action.js';
 
-type JobFlags = { output: string; preset?: string; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
+type JobFlags = { output: string; preset?: string; crf?: number; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
 
 const int = (v: string): number => Number.parseInt(v, 10);
+
+/** A CRF as typed; its range depends on the preset's codec, checked once that is known. */
+function crfValue(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, e.g. 20, got ${v}`);
+  return n;
+}
 
 /** Options every frame job takes. */
 function withJobOptions(cmd: Command, presetHelp: string): Command {
   return cmd
     .requiredOption('-o, --output <file>', 'output file (written to a temporary name, renamed when complete)')
     .option('--preset <name>', presetHelp)
+    .option('--crf <n>', 'constant quality in place of the preset\'s rate control, as ffmpeg\'s -crf (x264/x265 0-51, AV1 0-63; lower is better)', crfValue)
     .option('--batch-size <n>', 'frames per model call (default: the model\'s choice)', int)
     .option('--concurrency <n>', 'model calls in flight at once (default: the model\'s choice)', int)
     .addOption(engineOption())
@@ -51,6 +59,17 @@ async function runJob(flags: JobFlags, verb: string, job: (common: { signal: Abo
     if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...result, peakRssMiB })}\n`);
     else process.stderr.write(`${summary(verb, result)}\n`);
   }, flags);
+}
+
+/** --preset and --crf of a video job. */
+const encoding = (f: JobFlags): { preset?: string; crf?: number } => ({
+  ...(f.preset ? { preset: f.preset } : {}),
+  ...(f.crf !== undefined ? { crf: f.crf } : {}),
+});
+
+/** Images are written by their own encoders (JPEG, PNG, EXR): a video encoder's quality has no meaning there. */
+function noCrfForImages(f: JobFlags): void {
+  if (f.crf !== undefined) throw new OptionError('--crf sets a video encoder\'s quality; images are written as JPEG, PNG, EXR or AVIF at their own settings');
 }
 
 const batching = (f: JobFlags): { batchSize?: number; concurrency?: number } => ({
@@ -97,6 +116,7 @@ ${describeToneModels().map((d) => `  ${d}`).join('\n')}
 Examples:
   duhdr encode samples/city-pq.mkv -o city-sdr.mkv
   duhdr encode movie-hdr10.mkv -o movie.mp4 --preset x265-2mbps --json
+  duhdr encode movie-hdr10.mkv -o movie.mkv --crf 24              x264 at CRF 24 instead of the preset's 20
   duhdr encode samples/city-pq.mkv -o city.mkv --model dual-v1 --adapt 30   per-clip forward network
   duhdr encode samples/city-sun.exr -o city-sun.jpg               HDR photo -> SDR JPEG that restores
   duhdr encode shots/ -o shots-sdr/ --format png --exposure auto  every image of a folder
@@ -105,6 +125,7 @@ Examples:
       if (await isImageJob(input)) {
         return runJob(flags, 'encoded', async (c) => {
           if (flags.adapt !== undefined) throw new OptionError('--adapt tunes on a video clip\'s frames; it does not apply to images');
+          noCrfForImages(flags);
           return encodeImages({
             input, output: flags.output, ...c, ...batching(flags), ...(flags.model ? { model: flags.model } : {}),
             ...(flags.exposure !== undefined ? { exposure: flags.exposure } : {}), ...(flags.peak !== undefined ? { peak: flags.peak } : {}),
@@ -113,8 +134,7 @@ Examples:
         });
       }
       await runJob(flags, 'encoded', (c) => encode({
-        input, output: flags.output, ...c, ...batching(flags),
-        ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
+        input, output: flags.output, ...c, ...batching(flags), ...encoding(flags), ...(flags.model ? { model: flags.model } : {}),
         ...(flags.adapt !== undefined ? { adapt: flags.adapt === true ? {} : { seconds: flags.adapt } } : {}),
       }));
     });
@@ -146,6 +166,7 @@ Images: by the output's extension, .exr (half-float linear, in the source EXR's 
 Examples:
   duhdr restore city-sdr.mkv -o city-hdr10.mkv
   duhdr restore city.zip -o city-hlg.mkv --preset hlg-x265
+  duhdr restore city-sdr.mkv -o city-hdr10.mkv --crf 22      x265 at CRF 22 instead of the preset's 18
   duhdr restore city-sdr.mkv -o grade/%05d.exr
   duhdr restore city-sdr.mkv -o - | mpv -         play it: Matroska HDR10 on stdout, as frames are restored
   duhdr restore city-sun.jpg -o city-sun.exr      an image made by encode, back to HDR
@@ -153,14 +174,16 @@ Examples:
     .action(async (input: string, flags: JobFlags & { exrPrimaries?: 'bt2020' | 'bt709'; format?: string }) => {
       const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
       if (await isImageJob(input)) {
-        return runJob(flags, 'restored', (c) => restoreImages({
-          input, output: flags.output, ...primaries, ...c, ...batching(flags),
-          ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
-        }));
+        return runJob(flags, 'restored', (c) => {
+          noCrfForImages(flags);
+          return restoreImages({
+            input, output: flags.output, ...primaries, ...c, ...batching(flags),
+            ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
+          });
+        });
       }
       await runJob(flags, 'restored', (c) => restore({
-        input, output: flags.output, ...primaries, ...c, ...batching(flags),
-        ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
+        input, output: flags.output, ...primaries, ...c, ...batching(flags), ...encoding(flags), ...(flags.model ? { model: flags.model } : {}),
       }));
     });
   return cmd;
@@ -187,14 +210,17 @@ Examples:
     .action(async (input: string, flags: JobFlags & { peak: number; exrPrimaries?: 'bt2020' | 'bt709'; format?: string }) => {
       const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
       if (await isImageJob(input)) {
-        return runJob(flags, 'upconverted', (c) => upconvertImages({
-          input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
-          ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
-        }));
+        return runJob(flags, 'upconverted', (c) => {
+          noCrfForImages(flags);
+          return upconvertImages({
+            input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
+            ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
+          });
+        });
       }
       await runJob(flags, 'upconverted', (c) => upconvert({
-        input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
-        ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.model ? { model: flags.model } : {}),
+        input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags), ...encoding(flags),
+        ...(flags.model ? { model: flags.model } : {}),
       }));
     });
   return cmd;

@@ -19,7 +19,8 @@ export function formatProgress(p: Progress, width = 24): string {
     parts.push(`${p.frames} ${unit}`);
   }
   parts.push(unit === 'frames' ? `${p.fps.toFixed(1)} fps` : `${p.fps.toFixed(2)} ${unit}/s`);
-  if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
+  if (p.finishing) parts.push('encoder finishing');
+  else if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
   if (p.slowest) parts.push(`slowest: ${p.slowest}`);
   return parts.join('  ');
 }

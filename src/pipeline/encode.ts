@@ -11,7 +11,7 @@ import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
 import { hdrSourceOf } from './hdr-source.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
 import { MANIFEST_ATTACHMENT, embedManifest, manifestCarrierFor } from './manifest-container.js';
-import { loadPreset } from './presets.js';
+import { loadPreset, withCrf } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export const DEFAULT_MODEL = 'classical-soft';
@@ -25,6 +25,8 @@ export type EncodeOptions = {
   output: string;
   /** SDR encoder preset name or JSON path (default 'x264-crf'). */
   preset?: string;
+  /** Constant quality in place of the preset's rate control (x264/x265 0–51, AV1 0–63; lower is better). */
+  crf?: number;
   /** Tone model id (default: the default model). */
   model?: string;
   /**
@@ -75,7 +77,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
     if (!(adaptSeconds > 0 && adaptSeconds <= 86_400)) throw new OptionError(`--adapt ${adaptSeconds}: expected seconds in (0, 86400]`);
     checkAdaptable(options.model ?? DEFAULT_MODEL);
   }
-  const preset = await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr');
+  const preset = withCrf(await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr'), options.crf);
   const info = await probe(input, signal ? { signal } : {});
   const { video, source } = hdrSourceOf(info);
   warnIfResampled(input, video);
@@ -120,6 +122,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
         inputPool: pool,
         recycle: (buffers) => model.recycle?.(buffers),
       });
+      progress.finishing();
       await writer.finish();
     } catch (err) {
       await writer.abort();

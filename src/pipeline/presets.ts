@@ -56,6 +56,25 @@ export async function loadPreset(nameOrPath: string, kind: 'sdr' | 'hdr'): Promi
   return { ...parsed, name: basename(file, '.json') };
 }
 
+/** The highest CRF each codec takes (x264 and x265: 51; the AV1 encoders: 63). */
+const MAX_CRF: Partial<Record<EncoderSettings['codec'], number>> = { libx264: 51, libx265: 51, 'libaom-av1': 63, libsvtav1: 63 };
+
+/**
+ * `preset` with its rate control replaced by constant quality `crf` (`--crf`): a bitrate preset
+ * becomes a CRF one, as ffmpeg's own -crf would make it. A lossless preset has no quality to set.
+ */
+export function withCrf<P extends Preset>(preset: P, crf: number | undefined): P {
+  if (crf === undefined) return preset;
+  const { codec } = preset.encoder;
+  const max = MAX_CRF[codec];
+  if (max === undefined || preset.encoder.lossless) {
+    throw new OptionError(`--crf: preset "${preset.name}" is lossless (${codec}), so it has no quality to set — pick a lossy preset`);
+  }
+  if (!(Number.isFinite(crf) && crf >= 0 && crf <= max)) throw new OptionError(`--crf ${crf}: ${codec} takes a CRF in [0, ${max}] (lower is better)`);
+  const { bitrate: _bitrate, ...encoder } = preset.encoder;
+  return { ...preset, encoder: { ...encoder, crf } };
+}
+
 /** Names of the shipped presets of a kind. */
 export async function listPresets(kind: 'sdr' | 'hdr'): Promise<string[]> {
   const names: string[] = [];

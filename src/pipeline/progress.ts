@@ -15,6 +15,11 @@ export type Progress = {
   slowest: 'decode' | 'model' | 'encode' | null;
   /** What `frames` counts when it is not frames (encode --adapt counts training steps). */
   unit?: 'steps';
+  /**
+   * Every frame has gone to the encoder, which is still working through the ones it holds
+   * (x264 and x265 keep a look-ahead of dozens of frames): seconds at 1080p, more at 4K.
+   */
+  finishing?: true;
 };
 
 export type ProgressListener = (p: Progress) => void;
@@ -28,6 +33,7 @@ export class ProgressTracker {
   #frames = 0;
   #lastEmit = 0;
   #stages: Record<'decode' | 'model' | 'encode', number> | null = null;
+  #finishing = false;
 
   constructor(stage: string, total: number | null, listener: ProgressListener | undefined) {
     this.#stage = stage;
@@ -53,6 +59,12 @@ export class ProgressTracker {
     }
   }
 
+  /** Every frame is with the encoder: says so (the job is not done until the encoder is). */
+  finishing(): void {
+    this.#finishing = true;
+    this.#listener?.(this.snapshot());
+  }
+
   snapshot(): Progress {
     const elapsed = (performance.now() - this.#started) / 1000;
     const fps = elapsed > 0 ? this.#frames / elapsed : 0;
@@ -62,6 +74,11 @@ export class ProgressTracker {
       const entries = Object.entries(this.#stages) as [NonNullable<Progress['slowest']>, number][];
       slowest = entries.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
     }
-    return { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
+    const p: Progress = { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
+    if (this.#finishing) {
+      p.eta = null; // how long the encoder's queue takes is not known from here
+      p.finishing = true;
+    }
+    return p;
   }
 }

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
-  BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, UnsupportedInputError,
+  BufferPool, FrameReader, FrameWriter, HDR10_PQ, STDOUT, HLG_BT2100, InputError, ModelMismatchError, OptionError, UnsupportedInputError,
   besideCapabilityListing, checkComplete, checkWritableOutput, framesToRead, probe, probeStreamLayout, warnIfResampled,
   type Hdr10Metadata, type StreamLayout,
 } from '../io/index.js';
@@ -14,7 +14,7 @@ import { DEFAULT_MASTERING_PEAK, checkDimensions } from './hdr-source.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { readEmbeddedManifest } from './manifest-container.js';
 import { DEFAULT_MODEL, type JobResult } from './encode.js';
-import { loadPreset, type HdrPreset } from './presets.js';
+import { loadPreset, withCrf, type HdrPreset } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export type RestoreOptions = {
@@ -24,6 +24,8 @@ export type RestoreOptions = {
   output: string;
   /** HDR preset (default: hdr10-x265 for PQ sources, hlg-x265 for HLG). */
   preset?: string;
+  /** Constant quality in place of the preset's rate control (x265 0–51; lower is better). */
+  crf?: number;
   /** Expect this model; refused when the file names another. */
   model?: string;
   /** EXR output primaries (default bt2020). */
@@ -126,8 +128,8 @@ async function bundleInput(file: string, signal: AbortSignal | undefined): Promi
   }
 }
 
-function hdrPreset(nameOrPath: string | undefined, transfer: 'pq' | 'hlg'): Promise<HdrPreset> {
-  return loadPreset(nameOrPath ?? (transfer === 'pq' ? 'hdr10-x265' : 'hlg-x265'), 'hdr');
+async function hdrPreset(options: RestoreOptions, transfer: 'pq' | 'hlg'): Promise<HdrPreset> {
+  return withCrf(await loadPreset(options.preset ?? (transfer === 'pq' ? 'hdr10-x265' : 'hlg-x265'), 'hdr'), options.crf);
 }
 
 /** Shared body of restore and upconvert: SDR frames through `model.forward` into an HDR sink. */
@@ -145,6 +147,7 @@ async function runForward(o: {
   const { input, output, model, options } = o;
   const signal = options.signal;
   const exr = /\.exr$/i.test(output);
+  if (exr && options.crf !== undefined) throw new OptionError(`--crf sets a video encoder's quality; ${output} is a sequence of EXR frames, stored without loss`);
   // EXR frames are linear light made from the model's PQ output, whatever the preset says.
   const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
   if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);
@@ -182,6 +185,7 @@ async function runForward(o: {
       inputPool: pool,
       recycle: (buffers) => model.recycle?.(buffers),
     });
+    if (!exr) progress.finishing();
     ({ bytes } = await sink.finish());
   } catch (err) {
     await sink.abort();
@@ -244,7 +248,7 @@ async function restoreJob(options: RestoreOptions): Promise<JobResult> {
       if (manifest.sideInfo.fields.join(',') !== expectedSide) {
         throw new InputError(file, `manifest side info has fields [${manifest.sideInfo.fields.join(', ')}], model ${model.id} expects [${expectedSide}]`);
       }
-      const preset = await hdrPreset(options.preset, manifest.source.transfer);
+      const preset = await hdrPreset(options, manifest.source.transfer);
       const hdr10 = manifest.source.hdr10;
       const target: HdrSourceInfo = {
         width: input.width,
@@ -282,7 +286,7 @@ async function upconvertJob(options: UpconvertOptions): Promise<JobResult> {
   try {
     const model = await loadToneModel(options.model ?? DEFAULT_MODEL);
     try {
-      const preset = await hdrPreset(options.preset, 'pq');
+      const preset = await hdrPreset(options, 'pq');
       const peak = options.masteringPeak ?? DEFAULT_MASTERING_PEAK;
       if (!(peak >= 200 && peak <= 10_000)) throw new RangeError(`options.masteringPeak must be in [200, 10000] cd/m², got ${peak}`);
       const hdr10: Hdr10Metadata = {

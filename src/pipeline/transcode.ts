@@ -61,6 +61,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
       await writer.write(frame.data);
       progress.frameDone();
     }
+    progress.finishing();
     const { bytes } = await writer.finish();
     const { elapsed, fps } = progress.snapshot();
     return { output, frames: progress.frames, seconds: elapsed, fps, bytes };

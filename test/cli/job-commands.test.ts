@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrameReader, TEMP_MARK, binaries } from '../../src/io/index.js';
@@ -22,6 +22,11 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(lines.at(-1)!['peakRssMiB']).toBeGreaterThan(30);
     expect(lines.at(-1)!['peakRssMiB']).toBeLessThan(1024);
     expect(lines.some((l) => l['type'] === 'progress' && typeof l['slowest'] === 'string')).toBe(true);
+    // Once every frame is with the encoder, one last event says it is finishing (x264 still holds
+    // its look-ahead), with no ETA; every event before it counts frames in flight.
+    const progress = lines.filter((l) => l['type'] === 'progress');
+    expect(progress.at(-1)).toMatchObject({ frames: 50, totalFrames: 50, finishing: true, eta: null });
+    expect(progress.slice(0, -1).every((l) => !('finishing' in l) && typeof l['eta'] === 'number')).toBe(true);
 
     const bundle = join(dir, 'sunset.zip');
     const p = await runCli(['pack', sdr, '-o', bundle]);
@@ -41,6 +46,37 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(r.stderr).toMatch(/^duhdr: warning: .*sunset-hlg-restored\.mkv: subtitles \(mov_text, mov_text\) cannot go into \.mkv; they are left out\nrestored .*sunset-hlg-restored\.mkv: 50 frames in [\d.]+ s \([\d.]+ fps, slowest stage: (decode|model|encode)\)/);
     const probe = await runCli(['probe', '--json', hdr]);
     expect((JSON.parse(probe.stdout) as { video: { dynamicRange: string } }).video.dynamicRange).toBe('hlg');
+    expect(temps()).toEqual([]);
+  });
+
+  it('--crf replaces the preset\'s rate control in encode and restore, and is refused where there is none to set', async () => {
+    const sdr = join(dir, 'crf-sdr.mkv');
+    const e = await runCli(['encode', sample('city-pq.mkv'), '-o', sdr, '--preset', 'x264-4mbps', '--crf', '30']);
+    expect(e).toMatchObject({ code: 0 });
+    // x264 and x265 write their settings into the stream (an SEI): constant quality, no bitrate.
+    const sdrStream = readFileSync(sdr).toString('latin1');
+    expect(sdrStream).toMatch(/ rc=crf .* crf=30\.0 /);
+    expect(sdrStream).not.toMatch(/ bitrate=/);
+    const hdr = join(dir, 'crf-hdr.mkv');
+    expect(await runCli(['restore', sdr, '-o', hdr, '--crf', '24'])).toMatchObject({ code: 0 });
+    expect(readFileSync(hdr).toString('latin1')).toMatch(/ crf=24\.0 /);
+
+    const bad = join(dir, 'crf-refused.mkv');
+    const frames = join(dir, 'crf-frames');
+    const refused: [string[], string][] = [
+      [['encode', sample('city-pq.mkv'), '-o', bad, '--crf', '52'], '--crf 52: libx264 takes a CRF in [0, 51] (lower is better)'],
+      [['restore', sdr, '-o', bad, '--preset', 'hdr10-x265-lossless', '--crf', '10'],
+        '--crf: preset "hdr10-x265-lossless" is lossless (libx265), so it has no quality to set — pick a lossy preset'],
+      [['restore', sdr, '-o', join(frames, '%03d.exr'), '--crf', '10'],
+        `--crf sets a video encoder's quality; ${join(frames, '%03d.exr')} is a sequence of EXR frames, stored without loss`],
+      [['encode', sample('city-sun.exr'), '-o', join(dir, 'crf-refused.jpg'), '--crf', '20'],
+        '--crf sets a video encoder\'s quality; images are written as JPEG, PNG, EXR or AVIF at their own settings'],
+    ];
+    for (const [args, message] of refused) {
+      const r = await runCli(args);
+      expect(r).toMatchObject({ code: 2, stdout: '', stderr: `duhdr: ${message}\n` });
+    }
+    expect([bad, frames, join(dir, 'crf-refused.jpg')].filter((f) => existsSync(f))).toEqual([]);
     expect(temps()).toEqual([]);
   });
 
@@ -77,7 +113,10 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(e).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(e.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'summary', frames: 24 });
     const back = join(dir, 'plain-ffmpeg-back.mkv');
-    expect(await runCli(['restore', sdr, '-o', back])).toMatchObject({ code: 0 });
+    const r = await runCli(['restore', sdr, '-o', back, '--json']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((l) => l['type'] === 'progress').at(-1)).toMatchObject({ frames: 24, totalFrames: 24, finishing: true, eta: null });
     const probe = JSON.parse((await runCli(['probe', '--json', back])).stdout) as { video: { frameCount: number; variableFrameRate: boolean }; audio: unknown[] };
     expect(probe.video).toMatchObject({ frameCount: 24, variableFrameRate: false });
     expect(probe.audio).toHaveLength(1);

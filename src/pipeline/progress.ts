@@ -17,7 +17,7 @@ export type Progress = {
   unit?: 'steps';
   /**
    * Every frame has gone to the encoder, which is still working through the ones it holds
-   * (x264 and x265 keep a look-ahead of dozens of frames): seconds at 1080p, more at 4K.
+   * (x264 and x265 keep a look-ahead of dozens of frames): 2–4 s of a 1080p job here.
    */
   finishing?: true;
 };

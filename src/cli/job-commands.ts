@@ -8,7 +8,7 @@ import { OptionError } from '../io/index.js';
 import { progressReporter } from './progress-bar.js';
 import { engineOption, runAction } from './run-action.js';
 
-type JobFlags = { output: string; preset?: string; crf?: number; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
+type JobFlags = { output: string; preset?: string; crf?: number; encoderPreset?: string; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
 
 const int = (v: string): number => Number.parseInt(v, 10);
 
@@ -25,6 +25,7 @@ function withJobOptions(cmd: Command, presetHelp: string): Command {
     .requiredOption('-o, --output <file>', 'output file (written to a temporary name, renamed when complete)')
     .option('--preset <name>', presetHelp)
     .option('--crf <n>', 'constant quality in place of the preset\'s rate control, as ffmpeg\'s -crf (x264/x265 0-51, AV1 0-63; lower is better)', crfValue)
+    .option('--encoder-preset <name>', 'the encoder\'s speed preset in place of the preset\'s, as ffmpeg\'s -preset (x264/x265 ultrafast ... placebo; AV1 cpu-used 0-8)')
     .option('--batch-size <n>', 'frames per model call (default: the model\'s choice)', int)
     .option('--concurrency <n>', 'model calls in flight at once (default: the model\'s choice)', int)
     .addOption(engineOption())
@@ -61,15 +62,17 @@ async function runJob(flags: JobFlags, verb: string, job: (common: { signal: Abo
   }, flags);
 }
 
-/** --preset and --crf of a video job. */
-const encoding = (f: JobFlags): { preset?: string; crf?: number } => ({
+/** --preset, --crf and --encoder-preset of a video job. */
+const encoding = (f: JobFlags): { preset?: string; crf?: number; encoderPreset?: string } => ({
   ...(f.preset ? { preset: f.preset } : {}),
   ...(f.crf !== undefined ? { crf: f.crf } : {}),
+  ...(f.encoderPreset !== undefined ? { encoderPreset: f.encoderPreset } : {}),
 });
 
-/** Images are written by their own encoders (JPEG, PNG, EXR): a video encoder's quality has no meaning there. */
-function noCrfForImages(f: JobFlags): void {
-  if (f.crf !== undefined) throw new OptionError('--crf sets a video encoder\'s quality; images are written as JPEG, PNG, EXR or AVIF at their own settings');
+/** Images are written by their own encoders (JPEG, PNG, EXR): a video encoder's settings have no meaning there. */
+function noVideoEncoderOptions(f: JobFlags): void {
+  const given = f.crf !== undefined ? '--crf' : f.encoderPreset !== undefined ? '--encoder-preset' : null;
+  if (given) throw new OptionError(`${given} is a video encoder's setting; images are written as JPEG, PNG, EXR or AVIF at their own settings`);
 }
 
 const batching = (f: JobFlags): { batchSize?: number; concurrency?: number } => ({
@@ -125,7 +128,7 @@ Examples:
       if (await isImageJob(input)) {
         return runJob(flags, 'encoded', async (c) => {
           if (flags.adapt !== undefined) throw new OptionError('--adapt tunes on a video clip\'s frames; it does not apply to images');
-          noCrfForImages(flags);
+          noVideoEncoderOptions(flags);
           return encodeImages({
             input, output: flags.output, ...c, ...batching(flags), ...(flags.model ? { model: flags.model } : {}),
             ...(flags.exposure !== undefined ? { exposure: flags.exposure } : {}), ...(flags.peak !== undefined ? { peak: flags.peak } : {}),
@@ -167,6 +170,7 @@ Examples:
   duhdr restore city-sdr.mkv -o city-hdr10.mkv
   duhdr restore city.zip -o city-hlg.mkv --preset hlg-x265
   duhdr restore city-sdr.mkv -o city-hdr10.mkv --crf 22      x265 at CRF 22 instead of the preset's 18
+  duhdr restore city-sdr.mkv -o city-hdr10.mkv --encoder-preset fast   x265 faster than medium, more bits
   duhdr restore city-sdr.mkv -o grade/%05d.exr
   duhdr restore city-sdr.mkv -o - | mpv -         play it: Matroska HDR10 on stdout, as frames are restored
   duhdr restore city-sun.jpg -o city-sun.exr      an image made by encode, back to HDR
@@ -175,7 +179,7 @@ Examples:
       const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
       if (await isImageJob(input)) {
         return runJob(flags, 'restored', (c) => {
-          noCrfForImages(flags);
+          noVideoEncoderOptions(flags);
           return restoreImages({
             input, output: flags.output, ...primaries, ...c, ...batching(flags),
             ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),
@@ -211,7 +215,7 @@ Examples:
       const primaries = flags.exrPrimaries ? { exrPrimaries: flags.exrPrimaries } : {};
       if (await isImageJob(input)) {
         return runJob(flags, 'upconverted', (c) => {
-          noCrfForImages(flags);
+          noVideoEncoderOptions(flags);
           return upconvertImages({
             input, output: flags.output, masteringPeak: flags.peak, ...primaries, ...c, ...batching(flags),
             ...(flags.model ? { model: flags.model } : {}), ...(flags.format ? { format: flags.format } : {}),

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { VideoCodec } from '../io/index.js';
+import { OptionError, speedPresetProblem, type VideoCodec } from '../io/index.js';
 import { transcode } from '../pipeline/index.js';
 import { progressReporter } from './progress-bar.js';
 import { runAction } from './run-action.js';
@@ -13,7 +13,7 @@ export function transcodeCommand(): Command {
     .requiredOption('-o, --output <file>', 'output file (written to a temporary name, renamed when complete)')
     .addOption(new Option('--codec <name>', 'video encoder').choices(Object.keys(CODECS)).default('x265'))
     .option('--crf <n>', 'constant quality (lower is better)', Number)
-    .option('--preset <name>', 'encoder speed preset', 'medium')
+    .option('--preset <name>', 'encoder speed preset (x264/x265: ultrafast ... placebo, default medium; AV1: cpu-used 0-8)')
     .option('--lossless', 'mathematically lossless (bit-exact frames)')
     .option('--json', 'print progress and the final summary as JSON lines on stdout')
     .option('-v, --verbose', 'print ffmpeg command lines and their output')
@@ -21,15 +21,20 @@ export function transcodeCommand(): Command {
 Examples:
   duhdr transcode samples/city-pq.mkv -o master.mkv --lossless   bit-exact HDR10 copy, metadata kept
   duhdr transcode in.mp4 -o small.mkv --codec x265 --crf 24`)
-    .action(async (input: string, opts: { output: string; codec: string; crf?: number; preset: string; lossless?: boolean; json?: boolean; verbose?: boolean }) => {
+    .action(async (input: string, opts: { output: string; codec: string; crf?: number; preset?: string; lossless?: boolean; json?: boolean; verbose?: boolean }) => {
       await runAction(async ({ signal }) => {
+        const codec = CODECS[opts.codec]!;
+        const problem = opts.preset === undefined ? null : speedPresetProblem(codec, opts.preset);
+        if (problem) throw new OptionError(`--preset ${opts.preset}: ${problem}`);
+        // x264/x265 default to medium; AV1 and FFV1 keep ffmpeg's own defaults.
+        const speed = opts.preset ?? (codec === 'libx264' || codec === 'libx265' ? 'medium' : undefined);
         const progress = progressReporter(Boolean(opts.json));
         const result = await transcode({
           input,
           output: opts.output,
           encoder: {
-            codec: CODECS[opts.codec]!,
-            preset: opts.preset,
+            codec,
+            ...(speed !== undefined ? { preset: speed } : {}),
             ...(opts.lossless ? { lossless: true } : { crf: opts.crf ?? 20 }),
           },
           signal,

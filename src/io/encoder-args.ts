@@ -38,7 +38,33 @@ export function x265MasterDisplay(m: MasteringDisplay): string {
   return `G${c(m.green)}B${c(m.blue)}R${c(m.red)}WP${c(m.whitePoint)}L(${Math.round(m.maxLuminance * 10000)},${Math.round(m.minLuminance * 10000)})`;
 }
 
+/** x264's and x265's speed presets, fastest first. */
+export const X26X_SPEED_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
+
+/**
+ * Why `preset` is no speed preset of `codec` (x264/x265: a name; libaom-av1: cpu-used 0–8;
+ * SVT-AV1: 0–13; FFV1 has none), or null when it is one. Checked before ffmpeg starts: ffmpeg
+ * itself only says it could not open the encoder.
+ */
+export function speedPresetProblem(codec: VideoCodec, preset: string): string | null {
+  const integerIn = (max: number): string | null =>
+    /^\d+$/.test(preset) && Number(preset) <= max ? null : `${codec} takes a speed preset from 0 (slowest) to ${max}`;
+  switch (codec) {
+    case 'libx264':
+    case 'libx265':
+      return (X26X_SPEED_PRESETS as readonly string[]).includes(preset) ? null : `${codec} takes one of ${X26X_SPEED_PRESETS.join(', ')}`;
+    case 'libaom-av1':
+      return integerIn(8);
+    case 'libsvtav1':
+      return integerIn(13);
+    case 'ffv1':
+      return 'ffv1 has no speed presets';
+  }
+}
+
 export function validateEncoderSettings(s: EncoderSettings, path = 'encoder'): void {
+  const presetProblem = s.preset === undefined ? null : speedPresetProblem(s.codec, s.preset);
+  if (presetProblem) throw new RangeError(`${path}.preset "${s.preset}": ${presetProblem}`);
   if (s.crf !== undefined && s.bitrate !== undefined) throw new TypeError(`${path}: give crf or bitrate, not both`);
   if (s.crf !== undefined && !(Number.isFinite(s.crf) && s.crf >= 0 && s.crf <= 63)) {
     throw new RangeError(`${path}.crf must be a number in [0, 63], got ${s.crf}`);

@@ -11,7 +11,7 @@ import { runFramePipeline, type StageTimes } from './frame-pipeline.js';
 import { hdrSourceOf } from './hdr-source.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
 import { MANIFEST_ATTACHMENT, embedManifest, manifestCarrierFor } from './manifest-container.js';
-import { loadPreset, withCrf } from './presets.js';
+import { loadPreset, withEncoderOverrides } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export const DEFAULT_MODEL = 'classical-soft';
@@ -27,6 +27,8 @@ export type EncodeOptions = {
   preset?: string;
   /** Constant quality in place of the preset's rate control (x264/x265 0–51, AV1 0–63; lower is better). */
   crf?: number;
+  /** The encoder's speed preset in place of the preset's (x264: ultrafast … placebo; AV1: cpu-used 0–8). */
+  encoderPreset?: string;
   /** Tone model id (default: the default model). */
   model?: string;
   /**
@@ -77,7 +79,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
     if (!(adaptSeconds > 0 && adaptSeconds <= 86_400)) throw new OptionError(`--adapt ${adaptSeconds}: expected seconds in (0, 86400]`);
     checkAdaptable(options.model ?? DEFAULT_MODEL);
   }
-  const preset = withCrf(await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr'), options.crf);
+  const preset = withEncoderOverrides(await loadPreset(options.preset ?? DEFAULT_SDR_PRESET, 'sdr'), options);
   const info = await probe(input, signal ? { signal } : {});
   const { video, source } = hdrSourceOf(info);
   warnIfResampled(input, video);

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError, OptionError, validateEncoderSettings, type EncoderSettings } from '../io/index.js';
+import { InputError, OptionError, speedPresetProblem, validateEncoderSettings, type EncoderSettings } from '../io/index.js';
 
 /** The presets folder shipped with the package. */
 export const PRESETS_DIR = fileURLToPath(new URL('../../presets/', import.meta.url));
@@ -59,20 +59,37 @@ export async function loadPreset(nameOrPath: string, kind: 'sdr' | 'hdr'): Promi
 /** The highest CRF each codec takes (x264 and x265: 51; the AV1 encoders: 63). */
 const MAX_CRF: Partial<Record<EncoderSettings['codec'], number>> = { libx264: 51, libx265: 51, 'libaom-av1': 63, libsvtav1: 63 };
 
+/** What a job may change in its preset's encoder from the command line. */
+export type EncoderOverrides = {
+  /** Constant quality in place of the preset's rate control (`--crf`). */
+  crf?: number | undefined;
+  /** The encoder's speed preset in place of the preset's (`--encoder-preset`: x264/x265 names, AV1 numbers). */
+  encoderPreset?: string | undefined;
+};
+
 /**
- * `preset` with its rate control replaced by constant quality `crf` (`--crf`): a bitrate preset
- * becomes a CRF one, as ffmpeg's own -crf would make it. A lossless preset has no quality to set.
+ * `preset` with `overrides` applied. A CRF replaces a bitrate, as ffmpeg's own -crf would; a
+ * lossless preset has no quality to set, and FFV1 no speed presets.
  */
-export function withCrf<P extends Preset>(preset: P, crf: number | undefined): P {
-  if (crf === undefined) return preset;
-  const { codec } = preset.encoder;
-  const max = MAX_CRF[codec];
-  if (max === undefined || preset.encoder.lossless) {
-    throw new OptionError(`--crf: preset "${preset.name}" is lossless (${codec}), so it has no quality to set — pick a lossy preset`);
+export function withEncoderOverrides<P extends Preset>(preset: P, overrides: EncoderOverrides): P {
+  const { crf, encoderPreset } = overrides;
+  let encoder = preset.encoder;
+  const { codec } = encoder;
+  if (encoderPreset !== undefined) {
+    const problem = speedPresetProblem(codec, encoderPreset);
+    if (problem) throw new OptionError(`--encoder-preset ${encoderPreset}: ${problem}`);
+    encoder = { ...encoder, preset: encoderPreset };
   }
-  if (!(Number.isFinite(crf) && crf >= 0 && crf <= max)) throw new OptionError(`--crf ${crf}: ${codec} takes a CRF in [0, ${max}] (lower is better)`);
-  const { bitrate: _bitrate, ...encoder } = preset.encoder;
-  return { ...preset, encoder: { ...encoder, crf } };
+  if (crf !== undefined) {
+    const max = MAX_CRF[codec];
+    if (max === undefined || encoder.lossless) {
+      throw new OptionError(`--crf: preset "${preset.name}" is lossless (${codec}), so it has no quality to set — pick a lossy preset`);
+    }
+    if (!(Number.isFinite(crf) && crf >= 0 && crf <= max)) throw new OptionError(`--crf ${crf}: ${codec} takes a CRF in [0, ${max}] (lower is better)`);
+    const { bitrate: _bitrate, ...rest } = encoder;
+    encoder = { ...rest, crf };
+  }
+  return encoder === preset.encoder ? preset : { ...preset, encoder };
 }
 
 /** Names of the shipped presets of a kind. */

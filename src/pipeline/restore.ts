@@ -14,7 +14,7 @@ import { DEFAULT_MASTERING_PEAK, checkDimensions } from './hdr-source.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { readEmbeddedManifest } from './manifest-container.js';
 import { DEFAULT_MODEL, type JobResult } from './encode.js';
-import { loadPreset, withCrf, type HdrPreset } from './presets.js';
+import { loadPreset, withEncoderOverrides, type HdrPreset } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export type RestoreOptions = {
@@ -26,6 +26,8 @@ export type RestoreOptions = {
   preset?: string;
   /** Constant quality in place of the preset's rate control (x265 0–51; lower is better). */
   crf?: number;
+  /** The encoder's speed preset in place of the preset's (x265: ultrafast … placebo). */
+  encoderPreset?: string;
   /** Expect this model; refused when the file names another. */
   model?: string;
   /** EXR output primaries (default bt2020). */
@@ -129,7 +131,7 @@ async function bundleInput(file: string, signal: AbortSignal | undefined): Promi
 }
 
 async function hdrPreset(options: RestoreOptions, transfer: 'pq' | 'hlg'): Promise<HdrPreset> {
-  return withCrf(await loadPreset(options.preset ?? (transfer === 'pq' ? 'hdr10-x265' : 'hlg-x265'), 'hdr'), options.crf);
+  return withEncoderOverrides(await loadPreset(options.preset ?? (transfer === 'pq' ? 'hdr10-x265' : 'hlg-x265'), 'hdr'), options);
 }
 
 /** Shared body of restore and upconvert: SDR frames through `model.forward` into an HDR sink. */
@@ -147,7 +149,9 @@ async function runForward(o: {
   const { input, output, model, options } = o;
   const signal = options.signal;
   const exr = /\.exr$/i.test(output);
-  if (exr && options.crf !== undefined) throw new OptionError(`--crf sets a video encoder's quality; ${output} is a sequence of EXR frames, stored without loss`);
+  if (exr && (options.crf !== undefined || options.encoderPreset !== undefined)) {
+    throw new OptionError(`--${options.crf !== undefined ? 'crf' : 'encoder-preset'} is a video encoder's setting; ${output} is a sequence of EXR frames, stored without loss`);
+  }
   // EXR frames are linear light made from the model's PQ output, whatever the preset says.
   const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
   if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);

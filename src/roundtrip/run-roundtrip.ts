@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bdRate, evaluate, type Evaluation, type HdrEvaluation, type RdPoint, type SdrEvaluation } from '../eval/index.js';
-import { InputError, UnsupportedInputError, checkBaseLayer, probe, type EncoderSettings } from '../io/index.js';
+import { InputError, OptionError, UnsupportedInputError, checkBaseLayer, probe, speedPresetProblem, type EncoderSettings } from '../io/index.js';
 import { constantRateCommand, type Progress, type ProgressListener } from '../pipeline/index.js';
 import { ANCHORS, METHODS, resolveMethods, type MethodContext, type MethodSpec, type Rung, type SentStream } from './methods.js';
 import { videoStreamBytes } from './stream-bytes.js';
@@ -119,6 +119,11 @@ export async function runRoundtrip(options: RoundtripOptions): Promise<Roundtrip
   checkLadder('sdrCrfs', sdrCrfs);
   checkLadder('hdrCrfs', hdrCrfs);
   const methods = resolveMethods(options.methods ?? METHODS.map((m) => m.id));
+  const preset = options.encoderPreset ?? 'medium';
+  const sdrCodec = options.sdrCodec ?? 'libx265';
+  // Checked here: ffmpeg would only say, at the first rung, that it could not open the encoder.
+  const presetProblem = speedPresetProblem(sdrCodec, preset) ?? speedPresetProblem('libx265', preset);
+  if (presetProblem) throw new OptionError(`--encoder-preset ${preset}: ${presetProblem}`);
 
   const info = await probe(input, signal ? { signal } : {});
   const v = info.video;
@@ -137,8 +142,6 @@ export async function runRoundtrip(options: RoundtripOptions): Promise<Roundtrip
   const peakNits = v.hdr10.contentLightLevel?.maxCll || masteringPeak;
   const frameRate = v.frameRateRational.num / v.frameRateRational.den;
 
-  const preset = options.encoderPreset ?? 'medium';
-  const sdrCodec = options.sdrCodec ?? 'libx265';
   const sdrEncoder = (crf: number): EncoderSettings => ({ codec: sdrCodec, pixelFormat: 'yuv420p', preset, crf });
   const hdrEncoder = (crf: number): EncoderSettings => ({ codec: 'libx265', pixelFormat: 'yuv420p10le', preset, crf });
   const losslessEncoder: EncoderSettings = { codec: 'ffv1', pixelFormat: 'yuv420p10le', lossless: true };

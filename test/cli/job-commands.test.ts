@@ -49,28 +49,34 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(temps()).toEqual([]);
   });
 
-  it('--crf replaces the preset\'s rate control in encode and restore, and is refused where there is none to set', async () => {
+  it('--crf and --encoder-preset replace the preset\'s in encode and restore, and are refused where they mean nothing', async () => {
     const sdr = join(dir, 'crf-sdr.mkv');
-    const e = await runCli(['encode', sample('city-pq.mkv'), '-o', sdr, '--preset', 'x264-4mbps', '--crf', '30']);
+    const e = await runCli(['encode', sample('city-pq.mkv'), '-o', sdr, '--preset', 'x264-4mbps', '--crf', '30', '--encoder-preset', 'veryfast']);
     expect(e).toMatchObject({ code: 0 });
-    // x264 and x265 write their settings into the stream (an SEI): constant quality, no bitrate.
+    // x264 and x265 write their settings into the stream (an SEI): constant quality, no bitrate,
+    // and the speed preset's own settings (x264 medium, the preset's, has subme=7; veryfast 2).
     const sdrStream = readFileSync(sdr).toString('latin1');
     expect(sdrStream).toMatch(/ rc=crf .* crf=30\.0 /);
     expect(sdrStream).not.toMatch(/ bitrate=/);
+    expect(sdrStream).toMatch(/ subme=2 /);
     const hdr = join(dir, 'crf-hdr.mkv');
-    expect(await runCli(['restore', sdr, '-o', hdr, '--crf', '24'])).toMatchObject({ code: 0 });
-    expect(readFileSync(hdr).toString('latin1')).toMatch(/ crf=24\.0 /);
+    expect(await runCli(['restore', sdr, '-o', hdr, '--crf', '24', '--encoder-preset', 'ultrafast'])).toMatchObject({ code: 0 });
+    const hdrStream = readFileSync(hdr).toString('latin1');
+    expect(hdrStream).toMatch(/ crf=24\.0 /);
+    expect(hdrStream).toMatch(/ ctu=32 /); // x265 ultrafast; medium, the preset's, has ctu=64
 
     const bad = join(dir, 'crf-refused.mkv');
     const frames = join(dir, 'crf-frames');
     const refused: [string[], string][] = [
       [['encode', sample('city-pq.mkv'), '-o', bad, '--crf', '52'], '--crf 52: libx264 takes a CRF in [0, 51] (lower is better)'],
+      [['encode', sample('city-pq.mkv'), '-o', bad, '--encoder-preset', 'quick'],
+        '--encoder-preset quick: libx264 takes one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo'],
       [['restore', sdr, '-o', bad, '--preset', 'hdr10-x265-lossless', '--crf', '10'],
         '--crf: preset "hdr10-x265-lossless" is lossless (libx265), so it has no quality to set — pick a lossy preset'],
       [['restore', sdr, '-o', join(frames, '%03d.exr'), '--crf', '10'],
-        `--crf sets a video encoder's quality; ${join(frames, '%03d.exr')} is a sequence of EXR frames, stored without loss`],
-      [['encode', sample('city-sun.exr'), '-o', join(dir, 'crf-refused.jpg'), '--crf', '20'],
-        '--crf sets a video encoder\'s quality; images are written as JPEG, PNG, EXR or AVIF at their own settings'],
+        `--crf is a video encoder's setting; ${join(frames, '%03d.exr')} is a sequence of EXR frames, stored without loss`],
+      [['encode', sample('city-sun.exr'), '-o', join(dir, 'crf-refused.jpg'), '--encoder-preset', 'slow'],
+        '--encoder-preset is a video encoder\'s setting; images are written as JPEG, PNG, EXR or AVIF at their own settings'],
     ];
     for (const [args, message] of refused) {
       const r = await runCli(args);

@@ -20,6 +20,24 @@ describe('duhdr transcode', () => {
     expect(existsSync(output)).toBe(true);
   });
 
+  it('FFV1 takes no --preset and needs none; a speed preset the codec lacks is refused before ffmpeg starts', async () => {
+    const master = join(dir, 'master-ffv1.mkv');
+    const r = await runCli(['transcode', sample('city-pq.mkv'), '-o', master, '--codec', 'ffv1']);
+    expect(r.code).toBe(0);
+    expect(existsSync(master)).toBe(true);
+    const refused: [string[], string][] = [
+      [['--codec', 'ffv1', '--preset', 'medium'], '--preset medium: ffv1 has no speed presets'],
+      [['--codec', 'av1', '--preset', 'medium'], '--preset medium: libaom-av1 takes a speed preset from 0 (slowest) to 8'],
+      [['--codec', 'x265', '--preset', 'turbo'], '--preset turbo: libx265 takes one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo'],
+    ];
+    const output = join(dir, 'refused.mkv');
+    for (const [args, message] of refused) {
+      const bad = await runCli(['transcode', sample('city-pq.mkv'), '-o', output, ...args]);
+      expect(bad).toMatchObject({ code: 2, stdout: '', stderr: `duhdr: ${message}\n` });
+    }
+    expect(existsSync(output)).toBe(false);
+  });
+
   // SIGHUP: the terminal closed or the ssh session dropped.
   const exitCodes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

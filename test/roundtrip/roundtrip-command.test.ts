@@ -165,6 +165,13 @@ describe('duhdr roundtrip refuses bad input and leaves nothing behind', () => {
     expect(readdirSync(other)).toEqual(['keep.jpg']);
   });
 
+  it('an --encoder-preset x265 does not have: exit 2 before any encode, no report', async () => {
+    const r = await runCli(['roundtrip', sample('city-pq.mkv'), '--report', join(dir, 'rep'), '--encoder-preset', 'bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('duhdr: --encoder-preset bogus: libx265 takes one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo\n');
+    expect(leftovers()).toEqual([]);
+  });
+
   it('no --report: exit 2 (usage) with one line asking for it', async () => {
     const r = await runCli(['roundtrip', join(dir, 'notes.mkv')]);
     expect(r.code).toBe(2);

@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEMP_MARK } from '../../src/io/index.js';
+import { TEMP_MARK, ffmpegCapabilities, probe } from '../../src/io/index.js';
 import { runCli } from '../helpers/cli.js';
-import { processesMentioning, sample, tempDir } from '../helpers/media.js';
+import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -36,6 +36,17 @@ describe('duhdr transcode', () => {
       expect(bad).toMatchObject({ code: 2, stdout: '', stderr: `duhdr: ${message}\n` });
     }
     expect(existsSync(output)).toBe(false);
+  });
+
+  it('--codec av1 runs with libaom\'s own speed default (it was handed x264\'s "medium" and failed to open)', async (ctx) => {
+    if (!(await ffmpegCapabilities()).encoders.has('libaom-av1')) ctx.skip();
+    const tiny = join(dir, 'tiny-pq.mkv');
+    await ffmpeg(['-i', sample('city-pq.mkv'), '-frames:v', '3', '-vf', 'scale=96:54', '-c:v', 'ffv1', '-pix_fmt', 'yuv420p10le',
+      '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', tiny]);
+    const out = join(dir, 'tiny-av1.mkv');
+    const r = await runCli(['transcode', tiny, '-o', out, '--codec', 'av1', '--crf', '40']);
+    expect(r).toMatchObject({ code: 0 });
+    expect((await probe(out)).video).toMatchObject({ codec: 'av1', frameCount: 3 });
   });
 
   // SIGHUP: the terminal closed or the ssh session dropped.

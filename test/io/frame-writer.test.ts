@@ -101,7 +101,8 @@ describe('FrameWriter', () => {
     const output = join(dir, 'bad-param.mkv');
     const w = await FrameWriter.open({
       output, width: 64, height: 36, format: 'yuv420p', frameRate: 24,
-      encoder: { codec: 'libx265', pixelFormat: 'yuv420p', crf: 28, preset: 'no-such-preset' },
+      // A CTU size x265 does not have: ffmpeg starts, then x265 refuses to open.
+      encoder: { codec: 'libx265', pixelFormat: 'yuv420p', crf: 28, params: { ctu: 7 } },
       color: SDR_BT709,
     });
     const frame = new Uint8Array(w.frameBytes);
@@ -112,8 +113,20 @@ describe('FrameWriter', () => {
     expect(err).toBeInstanceOf(FfmpegError);
     const fe = err as FfmpegError;
     expect(fe.message).toMatch(/^encoding .*bad-param\.mkv: ffmpeg exited with code \d+/);
-    expect(fe.command).toContain('-preset no-such-preset');
-    expect(fe.stderrTail).toMatch(/preset/i);
+    expect(fe.command).toContain('ctu=7');
+    expect(fe.stderrTail).toMatch(/max cu size must be 16, 32, or 64/);
+    expect(existsSync(output)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(liveChildCount()).toBe(0);
+  });
+
+  it('refuses a speed preset the encoder does not have before starting ffmpeg', async () => {
+    const output = join(dir, 'bad-preset.mkv');
+    await expect(FrameWriter.open({
+      output, width: 64, height: 36, format: 'yuv420p', frameRate: 24,
+      encoder: { codec: 'libx265', pixelFormat: 'yuv420p', crf: 28, preset: 'no-such-preset' },
+      color: SDR_BT709,
+    })).rejects.toThrow(/encoder\.preset "no-such-preset": libx265 takes one of ultrafast/);
     expect(existsSync(output)).toBe(false);
     expect(temps()).toEqual([]);
     expect(liveChildCount()).toBe(0);

@@ -6,8 +6,11 @@
  * restore of a lossless SDR (no x264 coding noise to stretch), and the HDR source itself.
  * Prints x265 fps, output sizes and PQ-PSNR (Y) of each against the source.
  *
- *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-soft]
- *   (--model classical-slope-0.15: the classical model with that top slope, see slope-models.ts)
+ *   npx tsx bench/restore-content.ts [--frames 96] [--runs 2] [--model classical-soft] [--denoise 'F;G']
+ *   (--model classical-slope-0.15: the classical model with that top slope, see slope-models.ts;
+ *   --denoise: also restore the SDR after each ffmpeg filter F, G (e.g. hqdn3d=0:0:4:4), applied
+ *   to the decoded SDR and kept losslessly with its manifest: does cleaning x264's noise before
+ *   the forward model stretches it save x265 more than it costs in fidelity?)
  *
  * If x265 alone on duhdr's restore is slower than ffmpeg's whole restore route, no speed-up of
  * duhdr's own work reaches the route's speed: the restored content has to cost x265 less.
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     frames: { type: 'string', default: '96' },
     runs: { type: 'string', default: '2' },
     model: { type: 'string', default: 'classical-soft' },
+    denoise: { type: 'string', default: '' },
   },
 });
 registerSlopeModels([values.model], MODEL_TABLE, ClassicalToneModel);
@@ -54,15 +58,25 @@ try {
   const restoredFromLossless = join(dir, 'restored-from-lossless.mkv');
   await restore({ input: sdrLossless, output: restoredFromLossless, preset: 'hdr10-x265-lossless' });
   // Raw 10-bit frames of each version, so x265 is all that is timed.
-  const raw = {
+  const raw: Record<string, string> = {
     'ffmpeg SDR-in-PQ': join(dir, 'ffmpeg.y4m'), "duhdr's restore": join(dir, 'duhdr.y4m'),
     'restore, lossless SDR': join(dir, 'duhdr-lossless.y4m'), 'HDR source': join(dir, 'source.y4m'),
   };
   const y4m = ['-pix_fmt', 'yuv420p10le', '-f', 'yuv4mpegpipe', '-strict', '-1'];
-  await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', SDR_TO_PQ, ...y4m, raw['ffmpeg SDR-in-PQ']]);
-  await ff([...quiet, '-i', restored, '-map', '0:v', ...y4m, raw["duhdr's restore"]]);
-  await ff([...quiet, '-i', restoredFromLossless, '-map', '0:v', ...y4m, raw['restore, lossless SDR']]);
-  await ff([...quiet, '-i', source, '-map', '0:v', ...y4m, raw['HDR source']]);
+  // The same SDR through each filter, re-encoded losslessly; the other streams (the manifest) copied.
+  for (const [i, filter] of values.denoise.split(';').filter(Boolean).entries()) {
+    const filtered = join(dir, `sdr-filtered-${i}.mkv`);
+    await ff([...quiet, '-i', sdr, '-map', '0', '-c', 'copy', '-vf', filter, '-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast',
+      '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709', '-color_range', 'tv', filtered]);
+    const back = join(dir, `restored-filtered-${i}.mkv`);
+    await restore({ input: filtered, output: back, preset: 'hdr10-x265-lossless' });
+    raw[`restore, SDR ${filter}`] = join(dir, `duhdr-filtered-${i}.y4m`);
+    await ff([...quiet, '-i', back, '-map', '0:v', ...y4m, raw[`restore, SDR ${filter}`]!]);
+  }
+  await ff([...quiet, '-i', sdr, '-map', '0:v', '-vf', SDR_TO_PQ, ...y4m, raw['ffmpeg SDR-in-PQ']!]);
+  await ff([...quiet, '-i', restored, '-map', '0:v', ...y4m, raw["duhdr's restore"]!]);
+  await ff([...quiet, '-i', restoredFromLossless, '-map', '0:v', ...y4m, raw['restore, lossless SDR']!]);
+  await ff([...quiet, '-i', source, '-map', '0:v', ...y4m, raw['HDR source']!]);
   const p = await loadPreset('hdr10-x265', 'hdr');
   const { x265 } = await presetEncoders();
   const fps: Record<string, number[]> = {};
@@ -80,11 +94,11 @@ try {
     const f = median(fps[name]!);
     const bytes = statSync(join(dir, `0-${name.replace(/\W/g, '')}.mkv`)).size;
     // Per-frame luma MSE from ffmpeg's psnr filter, pooled over the clip (10-bit codes).
-    const stats = await ff([...quiet, '-i', file, '-i', raw['HDR source'], '-lavfi', 'psnr=stats_file=-', '-f', 'null', '-']);
+    const stats = await ff([...quiet, '-i', file, '-i', raw['HDR source']!, '-lavfi', 'psnr=stats_file=-', '-f', 'null', '-']);
     const mse = [...stats.matchAll(/mse_y:([\d.]+)/g)].map((m) => Number(m[1]));
     const mean = mse.reduce((a, b) => a + b, 0) / mse.length;
     const y = mean > 0 ? (10 * Math.log10(1023 ** 2 / mean)).toFixed(2) : 'inf';
-    console.log(`${name.padEnd(21)} x265 ${f.toFixed(2)} fps (${(f / base).toFixed(3)}x of SDR-in-PQ)   ${(bytes / 1e6).toFixed(2)} MB   Y PSNR vs source ${y} dB`);
+    console.log(`${name.padEnd(30)} x265 ${f.toFixed(2)} fps (${(f / base).toFixed(3)}x of SDR-in-PQ)   ${(bytes / 1e6).toFixed(2)} MB   Y PSNR vs source ${y} dB`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

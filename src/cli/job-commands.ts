@@ -6,18 +6,11 @@ import {
 import { describeToneModels } from '../runtime/index.js';
 import { OptionError } from '../io/index.js';
 import { progressReporter } from './progress-bar.js';
-import { engineOption, runAction } from './run-action.js';
+import { crfValue, engineOption, runAction } from './run-action.js';
 
 type JobFlags = { output: string; preset?: string; crf?: number; encoderPreset?: string; model?: string; engine?: string; batchSize?: number; concurrency?: number; json?: boolean; verbose?: boolean };
 
 const int = (v: string): number => Number.parseInt(v, 10);
-
-/** A CRF as typed; its range depends on the preset's codec, checked once that is known. */
-function crfValue(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, e.g. 20, got ${v}`);
-  return n;
-}
 
 /** Options every frame job takes. */
 function withJobOptions(cmd: Command, presetHelp: string): Command {

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { DuhdrError, CanceledError, FfmpegError, isVerbose, setVerbose } from '../io/index.js';
 
 export type ActionContext = { signal: AbortSignal };
@@ -112,4 +112,11 @@ export function reportError(err: unknown, interruptedCode: number = EXIT.interru
 export function engineOption(): Option {
   return new Option('--engine <engine>', 'where a learned model runs: ort (ONNX Runtime, default) or tfjs (the TF.js reference); default $DUHDR_ENGINE, else ort')
     .choices(['ort', 'tfjs']);
+}
+
+/** `--crf` as typed: a number; its range depends on the codec, checked once that is known. */
+export function crfValue(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, e.g. 20, got ${v}`);
+  return n;
 }

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { OptionError, speedPresetProblem, type VideoCodec } from '../io/index.js';
+import { OptionError, crfProblem, speedPresetProblem, type VideoCodec } from '../io/index.js';
 import { transcode } from '../pipeline/index.js';
 import { progressReporter } from './progress-bar.js';
-import { runAction } from './run-action.js';
+import { crfValue, runAction } from './run-action.js';
 
 const CODECS: Record<string, VideoCodec> = { x265: 'libx265', x264: 'libx264', ffv1: 'ffv1', av1: 'libaom-av1' };
 
@@ -12,7 +12,7 @@ export function transcodeCommand(): Command {
     .argument('<input>', 'video file')
     .requiredOption('-o, --output <file>', 'output file (written to a temporary name, renamed when complete)')
     .addOption(new Option('--codec <name>', 'video encoder').choices(Object.keys(CODECS)).default('x265'))
-    .option('--crf <n>', 'constant quality (lower is better)', Number)
+    .option('--crf <n>', 'constant quality (lower is better; x264/x265 0-51, AV1 0-63)', crfValue)
     .option('--preset <name>', 'encoder speed preset (x264/x265: ultrafast ... placebo, default medium; AV1: cpu-used 0-8)')
     .option('--lossless', 'mathematically lossless (bit-exact frames)')
     .option('--json', 'print progress and the final summary as JSON lines on stdout')
@@ -26,6 +26,8 @@ Examples:
         const codec = CODECS[opts.codec]!;
         const problem = opts.preset === undefined ? null : speedPresetProblem(codec, opts.preset);
         if (problem) throw new OptionError(`--preset ${opts.preset}: ${problem}`);
+        const crfWrong = opts.crf === undefined ? null : crfProblem(codec, opts.crf);
+        if (crfWrong) throw new OptionError(`--crf ${opts.crf}: ${crfWrong}`);
         // x264/x265 default to medium; AV1 and FFV1 keep ffmpeg's own defaults.
         const speed = opts.preset ?? (codec === 'libx264' || codec === 'libx265' ? 'medium' : undefined);
         const progress = progressReporter(Boolean(opts.json));

@@ -62,12 +62,23 @@ export function speedPresetProblem(codec: VideoCodec, preset: string): string | 
   }
 }
 
+/** The highest CRF each lossy codec takes (x264 and x265: 51; the AV1 encoders: 63); FFV1 has none. */
+export function maxCrf(codec: VideoCodec): number | undefined {
+  return { libx264: 51, libx265: 51, 'libaom-av1': 63, libsvtav1: 63, ffv1: undefined }[codec];
+}
+
+/** Why `crf` is no CRF of `codec`, or null when it is one (FFV1, lossless, ignores a crf). */
+export function crfProblem(codec: VideoCodec, crf: number): string | null {
+  const max = maxCrf(codec);
+  return max === undefined || (Number.isFinite(crf) && crf >= 0 && crf <= max) ? null : `${codec} takes a CRF in [0, ${max}] (lower is better)`;
+}
+
 export function validateEncoderSettings(s: EncoderSettings, path = 'encoder'): void {
   const presetProblem = s.preset === undefined ? null : speedPresetProblem(s.codec, s.preset);
   if (presetProblem) throw new RangeError(`${path}.preset "${s.preset}": ${presetProblem}`);
   if (s.crf !== undefined && s.bitrate !== undefined) throw new TypeError(`${path}: give crf or bitrate, not both`);
-  if (s.crf !== undefined && !(Number.isFinite(s.crf) && s.crf >= 0 && s.crf <= 63)) {
-    throw new RangeError(`${path}.crf must be a number in [0, 63], got ${s.crf}`);
+  if (s.crf !== undefined && crfProblem(s.codec, s.crf)) {
+    throw new RangeError(`${path}.crf must be a number in [0, ${maxCrf(s.codec)}], got ${s.crf}`);
   }
   if (s.bitrate !== undefined && !(Number.isFinite(s.bitrate) && s.bitrate > 0)) {
     throw new RangeError(`${path}.bitrate must be a positive number of bits/s, got ${s.bitrate}`);

@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError, OptionError, speedPresetProblem, validateEncoderSettings, type EncoderSettings } from '../io/index.js';
+import { InputError, OptionError, crfProblem, maxCrf, speedPresetProblem, validateEncoderSettings, type EncoderSettings } from '../io/index.js';
 
 /** The presets folder shipped with the package. */
 export const PRESETS_DIR = fileURLToPath(new URL('../../presets/', import.meta.url));
@@ -56,9 +56,6 @@ export async function loadPreset(nameOrPath: string, kind: 'sdr' | 'hdr'): Promi
   return { ...parsed, name: basename(file, '.json') };
 }
 
-/** The highest CRF each codec takes (x264 and x265: 51; the AV1 encoders: 63). */
-const MAX_CRF: Partial<Record<EncoderSettings['codec'], number>> = { libx264: 51, libx265: 51, 'libaom-av1': 63, libsvtav1: 63 };
-
 /** What a job may change in its preset's encoder from the command line. */
 export type EncoderOverrides = {
   /** Constant quality in place of the preset's rate control (`--crf`). */
@@ -81,11 +78,11 @@ export function withEncoderOverrides<P extends Preset>(preset: P, overrides: Enc
     encoder = { ...encoder, preset: encoderPreset };
   }
   if (crf !== undefined) {
-    const max = MAX_CRF[codec];
-    if (max === undefined || encoder.lossless) {
+    if (maxCrf(codec) === undefined || encoder.lossless) {
       throw new OptionError(`--crf: preset "${preset.name}" is lossless (${codec}), so it has no quality to set — pick a lossy preset`);
     }
-    if (!(Number.isFinite(crf) && crf >= 0 && crf <= max)) throw new OptionError(`--crf ${crf}: ${codec} takes a CRF in [0, ${max}] (lower is better)`);
+    const problem = crfProblem(codec, crf);
+    if (problem) throw new OptionError(`--crf ${crf}: ${problem}`);
     const { bitrate: _bitrate, ...rest } = encoder;
     encoder = { ...rest, crf };
   }

@@ -122,7 +122,8 @@ export async function runRoundtrip(options: RoundtripOptions): Promise<Roundtrip
   const preset = options.encoderPreset ?? 'medium';
   const sdrCodec = options.sdrCodec ?? 'libx265';
   // Checked here: ffmpeg would only say, at the first rung, that it could not open the encoder.
-  const presetProblem = speedPresetProblem(sdrCodec, preset) ?? speedPresetProblem('libx265', preset);
+  // The SDR codec is x264 or x265, which share their names with the HDR ladder's x265.
+  const presetProblem = speedPresetProblem(sdrCodec, preset);
   if (presetProblem) throw new OptionError(`--encoder-preset ${preset}: ${presetProblem}`);
 
   const info = await probe(input, signal ? { signal } : {});

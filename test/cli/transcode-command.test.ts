@@ -20,7 +20,7 @@ describe('duhdr transcode', () => {
     expect(existsSync(output)).toBe(true);
   });
 
-  it('FFV1 takes no --preset and needs none; a speed preset the codec lacks is refused before ffmpeg starts', async () => {
+  it('FFV1 takes no --preset and needs none; a speed preset or CRF the codec lacks is refused before ffmpeg starts', async () => {
     const master = join(dir, 'master-ffv1.mkv');
     const r = await runCli(['transcode', sample('city-pq.mkv'), '-o', master, '--codec', 'ffv1']);
     expect(r.code).toBe(0);
@@ -29,12 +29,18 @@ describe('duhdr transcode', () => {
       [['--codec', 'ffv1', '--preset', 'medium'], '--preset medium: ffv1 has no speed presets'],
       [['--codec', 'av1', '--preset', 'medium'], '--preset medium: libaom-av1 takes a speed preset from 0 (slowest) to 8'],
       [['--codec', 'x265', '--preset', 'turbo'], '--preset turbo: libx265 takes one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo'],
+      // x265 stops at 51 (AV1 at 63): before, ffmpeg only said it could not open the encoder.
+      [['--codec', 'x265', '--crf', '60'], '--crf 60: libx265 takes a CRF in [0, 51] (lower is better)'],
     ];
     const output = join(dir, 'refused.mkv');
     for (const [args, message] of refused) {
       const bad = await runCli(['transcode', sample('city-pq.mkv'), '-o', output, ...args]);
       expect(bad).toMatchObject({ code: 2, stdout: '', stderr: `duhdr: ${message}\n` });
     }
+    // Not a number: commander's usage line, not an internal error.
+    const nan = await runCli(['transcode', sample('city-pq.mkv'), '-o', output, '--crf', 'abc']);
+    expect(nan).toMatchObject({ code: 2, stdout: '' });
+    expect(nan.stderr).toMatch(/^error: option '--crf <n>' argument 'abc' is invalid\. expected a number, e\.g\. 20, got abc\n$/);
     expect(existsSync(output)).toBe(false);
   });
 

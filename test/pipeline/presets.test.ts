@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionError, speedPresetProblem, validateEncoderSettings } from '../../src/io/index.js';
+import { OptionError, crfProblem, speedPresetProblem, validateEncoderSettings } from '../../src/io/index.js';
 import { loadPreset, withEncoderOverrides } from '../../src/pipeline/index.js';
 
 describe('withEncoderOverrides (--crf and --encoder-preset over a preset)', () => {
@@ -55,6 +55,14 @@ describe('speed presets of each codec', () => {
     expect(speedPresetProblem('libsvtav1', '13')).toBeNull();
     expect(speedPresetProblem('libsvtav1', '-1')).toBe('libsvtav1 takes a speed preset from 0 (slowest) to 13');
     expect(speedPresetProblem('ffv1', 'medium')).toBe('ffv1 has no speed presets');
+  });
+
+  it('CRF ranges: 51 for x264/x265, 63 for AV1; FFV1 ignores a crf', () => {
+    expect(crfProblem('libx265', 51)).toBeNull();
+    expect(crfProblem('libx264', 52)).toBe('libx264 takes a CRF in [0, 51] (lower is better)');
+    expect(crfProblem('libaom-av1', 63)).toBeNull();
+    expect(crfProblem('libsvtav1', 64)).toBe('libsvtav1 takes a CRF in [0, 63] (lower is better)');
+    expect(crfProblem('ffv1', 99)).toBeNull();
   });
 
   it('is part of validating encoder settings, so a preset file with a wrong one is refused when loaded', () => {

@@ -19,8 +19,10 @@ export function formatProgress(p: Progress, width = 24): string {
     parts.push(`${p.frames} ${unit}`);
   }
   parts.push(unit === 'frames' ? `${p.fps.toFixed(1)} fps` : `${p.fps.toFixed(2)} ${unit}/s`);
+  if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
+  // Frames count once the encoder writes them: it first fills its look-ahead, and last empties it.
   if (p.finishing) parts.push('encoder finishing');
-  else if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
+  else if (p.frames === 0 && p.sent) parts.push(`encoder starting (${p.sent} in)`);
   if (p.slowest) parts.push(`slowest: ${p.slowest}`);
   return parts.join('  ');
 }

@@ -40,6 +40,12 @@ export type FrameWriterOptions = {
   metadata?: Record<string, string>;
   /** Force the container (ffmpeg muxer name); by default chosen from the output's extension. */
   container?: string;
+  /**
+   * Called as the encoder writes frames out, with how many it has written (from ffmpeg's
+   * `-progress` report, about twice a second, and once more with all of them at the end).
+   * Frames handed to write() are not written yet: x264 and x265 hold dozens in their look-ahead.
+   */
+  onEncoded?: (frames: number) => void;
   signal?: AbortSignal;
 };
 
@@ -79,6 +85,7 @@ export class FrameWriter {
   readonly frameBytes: number;
   readonly #child: ManagedChild;
   readonly #label: string;
+  readonly #onEncoded: ((frames: number) => void) | undefined;
   #framesWritten = 0;
   #state: 'open' | 'finishing' | 'done' | 'failed' = 'open';
   #failure: Promise<never>;
@@ -88,6 +95,7 @@ export class FrameWriter {
     this.tempPath = temp;
     this.frameBytes = frameByteLength(options.format, options.width, options.height);
     this.#label = options.output === STDOUT ? 'streaming to stdout' : `encoding ${options.displayName ?? options.output}`;
+    this.#onEncoded = options.onEncoded;
     this.#child = new ManagedChild(binaries().ffmpeg.path, args, {
       label: this.#label,
       signal: options.signal,
@@ -97,9 +105,11 @@ export class FrameWriter {
         options.output === STDOUT ? 'inherit' : 'ignore',
         'pipe',
         ...(typeof options.copyStreamsFrom === 'object' ? (['pipe'] as const) : []),
+        ...(options.onEncoded ? (['pipe'] as const) : []),
       ],
       onStderr: log.childStderr,
     });
+    if (options.onEncoded) this.#followProgress(this.#child.process.stdio[progressFd(options)] as Readable, options.frameRate);
     log.command(this.#child.command);
     if (typeof options.copyStreamsFrom === 'object' && this.#child.process) {
       const { stream, label } = options.copyStreamsFrom;
@@ -114,6 +124,35 @@ export class FrameWriter {
       throw new DuhdrError(`${this.#label}: ffmpeg exited before all frames were written`);
     });
     this.#failure.catch(() => {});
+  }
+
+  /**
+   * Turns ffmpeg's `-progress` report into frames written. Its `out_time` is the end of what the
+   * muxer has written (microseconds, whatever the key says: `out_time_ms` is µs in ffmpeg 4.x
+   * and later too). With B-frames, packets arrive in decode order, so the count can run a few
+   * frames ahead: it is capped at the frames handed over.
+   */
+  #followProgress(report: Readable, frameRate: number | Rational): void {
+    const fps = typeof frameRate === 'number' ? frameRate : frameRate.num / frameRate.den;
+    let pending = '';
+    report.setEncoding('utf8');
+    report.on('error', () => {}); // it closes with ffmpeg, whose exit status is what counts
+    report.on('data', (text: string) => {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
+        if (!m) continue;
+        const frames = Math.floor((Number(m[1]) / 1e6) * fps + 1e-6) + 1;
+        try {
+          this.#onEncoded!(Math.min(frames, this.#framesWritten));
+        } catch (err) {
+          // A throwing listener fails the job, as it would have from write(); it must not crash the process.
+          this.#child.stop(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    });
   }
 
   /** Validate options, check the output is writable, and start ffmpeg. */
@@ -187,6 +226,7 @@ export class FrameWriter {
     try {
       await this.#child.done;
       if (this.#framesWritten === 0) throw new InputError(this.output, 'no frames were written');
+      this.#onEncoded?.(this.#framesWritten);
       if (this.output === STDOUT) {
         this.#state = 'done';
         return { output: this.output, frames: this.#framesWritten, bytes: 0 };
@@ -220,11 +260,15 @@ export class FrameWriter {
   }
 }
 
+/** The descriptor ffmpeg writes its `-progress` report to: the one after the copied streams' pipe. */
+const progressFd = (o: FrameWriterOptions): number => (typeof o.copyStreamsFrom === 'object' ? 4 : 3);
+
 async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]> {
   const rate = typeof o.frameRate === 'number' ? String(o.frameRate) : `${o.frameRate.num}/${o.frameRate.den}`;
   const matroska = o.container ? /matroska|webm/.test(o.container) : MATROSKA.test(o.output);
   const args = [
     '-hide_banner', '-nostats', '-loglevel', 'error',
+    ...(o.onEncoded ? ['-progress', `pipe:${progressFd(o)}`] : []),
     '-f', 'rawvideo', '-pix_fmt', o.format, '-video_size', `${o.width}x${o.height}`, '-framerate', rate,
     '-i', 'pipe:0',
   ];

@@ -90,6 +90,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
   try {
     // Shared memory: an off-thread model reads the frames in place (see BufferPool).
     const pool = new BufferPool(16, { shared: true });
+    const progress = new ProgressTracker('encode', framesToRead(video), options.onProgress, { encoderReports: true });
     const reader = await FrameReader.open(input, { format: model.hdrFormat, expectedFrames: framesToRead(video), pool, info, ...(signal ? { signal } : {}) });
     const writer = await FrameWriter.open({
       output: intermediate,
@@ -102,10 +103,10 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
       color: SDR_BT709,
       copyStreamsFrom: input,
       copyLayout: info,
+      onEncoded: (n) => progress.encoderWrote(n),
       ...(signal ? { signal } : {}),
     });
     const sideInfo: SideInfo[] = [];
-    const progress = new ProgressTracker('encode', framesToRead(video), options.onProgress);
     let stages: StageTimes;
     try {
       stages = await runFramePipeline({

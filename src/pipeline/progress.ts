@@ -2,43 +2,64 @@
 export type Progress = {
   /** What is running, e.g. 'transcode'. */
   stage: string;
+  /**
+   * Frames done: for video output, frames the encoder has written to the file (ffmpeg reports
+   * them); otherwise frames handed to the output.
+   */
   frames: number;
+  /**
+   * Frames handed to the video encoder so far, when it reports its own count in `frames`: x264
+   * and x265 hold a look-ahead of dozens of frames, so this runs ahead of `frames`.
+   */
+  sent?: number;
   /** Frames expected in all, when known. */
   totalFrames: number | null;
   /** Seconds since the job started. */
   elapsed: number;
-  /** Frames per second so far. */
+  /** Frames done per second so far. */
   fps: number;
-  /** Seconds left at the current speed, when the total is known. */
+  /** Seconds left at the speed of the last few seconds, when the total is known and frames are moving. */
   eta: number | null;
   /** The stage that has cost the most waiting so far: where speed is lost. */
   slowest: 'decode' | 'model' | 'encode' | null;
   /** What `frames` counts when it is not frames (encode --adapt counts training steps). */
   unit?: 'steps';
   /**
-   * Every frame has gone to the encoder, which is still working through the ones it holds
-   * (x264 and x265 keep a look-ahead of dozens of frames): 2–4 s of a 1080p job here.
+   * Every frame has gone to the encoder, which is still working through the ones it holds:
+   * 2–4 s of a 1080p job here. `frames` still moves until it is done.
    */
   finishing?: true;
 };
 
 export type ProgressListener = (p: Progress) => void;
 
-/** Counts frames and turns them into throttled Progress events (at most ~10 a second, plus the last). */
+/** How far back the ETA's speed looks: long enough to smooth x265's bursts, short enough to follow the job. */
+const RATE_WINDOW_S = 10;
+
+/**
+ * Counts frames and turns them into throttled Progress events (at most ~10 a second, plus the
+ * last). With `encoderReports`, frames count once the encoder reports them written
+ * (`encoderWrote`), not when they are handed to it (`frameDone`).
+ */
 export class ProgressTracker {
   readonly #stage: string;
   readonly #total: number | null;
   readonly #listener: ProgressListener | undefined;
   readonly #started = performance.now();
-  #frames = 0;
+  #sent = 0;
+  /** Frames the encoder has written, or null when the output does not report them. */
+  #written: number | null;
   #lastEmit = 0;
   #stages: Record<'decode' | 'model' | 'encode', number> | null = null;
   #finishing = false;
+  /** (ms, frames done) whenever the count moves, trimmed to the rate window plus one older point. */
+  readonly #history: [number, number][] = [];
 
-  constructor(stage: string, total: number | null, listener: ProgressListener | undefined) {
+  constructor(stage: string, total: number | null, listener: ProgressListener | undefined, options: { encoderReports?: boolean } = {}) {
     this.#stage = stage;
     this.#total = total;
     this.#listener = listener;
+    this.#written = options.encoderReports ? 0 : null;
   }
 
   /** Follow a live stage-time record (the frame pipeline updates it as it goes). */
@@ -46,37 +67,83 @@ export class ProgressTracker {
     this.#stages = stages;
   }
 
+  /** Frames handed to the output so far. */
   get frames(): number {
-    return this.#frames;
+    return this.#sent;
   }
 
+  /** A frame was handed to the output. */
   frameDone(): void {
-    this.#frames++;
-    const now = performance.now();
-    if (now - this.#lastEmit >= 100 || this.#frames === this.#total) {
-      this.#lastEmit = now;
-      this.#listener?.(this.snapshot());
-    }
+    this.#sent++;
+    if (this.#written === null) this.#moved();
+    else this.#maybeEmit(performance.now());
+  }
+
+  /** The encoder reports `frames` written (never more than were handed to it). */
+  encoderWrote(frames: number): void {
+    if (this.#written === null) return;
+    const n = Math.min(Math.max(this.#written, frames), this.#sent);
+    if (n === this.#written) return;
+    this.#written = n;
+    this.#moved();
   }
 
   /** Every frame is with the encoder: says so (the job is not done until the encoder is). */
   finishing(): void {
     this.#finishing = true;
+    this.#emit();
+  }
+
+  #done(): number {
+    return this.#written ?? this.#sent;
+  }
+
+  #moved(): void {
+    const now = performance.now();
+    const h = this.#history;
+    h.push([now, this.#done()]);
+    while (h.length > 2 && now - h[1]![0] >= RATE_WINDOW_S * 1000) h.shift();
+    this.#maybeEmit(now);
+  }
+
+  #maybeEmit(now: number): void {
+    if (now - this.#lastEmit >= 100 || this.#done() === this.#total) this.#emit(now);
+  }
+
+  #emit(now = performance.now()): void {
+    this.#lastEmit = now;
     this.#listener?.(this.snapshot());
   }
 
+  /** Frames a second over the last RATE_WINDOW_S seconds (at least one second of them), or null. */
+  #recentRate(now: number): number | null {
+    const h = this.#history;
+    const last = h.at(-1);
+    const first = h.find(([t]) => now - t <= RATE_WINDOW_S * 1000) ?? last;
+    const from = h[Math.max(0, h.indexOf(first!) - 1)];
+    if (!last || !from || last[0] - from[0] < 1000 || last[1] === from[1]) return null;
+    return (last[1] - from[1]) / ((last[0] - from[0]) / 1000);
+  }
+
   snapshot(): Progress {
-    const elapsed = (performance.now() - this.#started) / 1000;
-    const fps = elapsed > 0 ? this.#frames / elapsed : 0;
-    const eta = this.#total !== null && fps > 0 ? Math.max(0, (this.#total - this.#frames) / fps) : null;
+    const now = performance.now();
+    const elapsed = (now - this.#started) / 1000;
+    const frames = this.#done();
+    const fps = elapsed > 0 ? frames / elapsed : 0;
+    const rate = this.#recentRate(now) ?? (frames > 0 ? fps : null);
+    const left = this.#total === null ? null : Math.max(0, this.#total - frames);
+    let eta = left === null || rate === null ? null : left / rate;
+    if (left === 0) eta = 0;
     let slowest: Progress['slowest'] = null;
     if (this.#stages) {
       const entries = Object.entries(this.#stages) as [NonNullable<Progress['slowest']>, number][];
       slowest = entries.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
     }
-    const p: Progress = { stage: this.#stage, frames: this.#frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
+    const p: Progress = { stage: this.#stage, frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
+    if (this.#written !== null) p.sent = this.#sent;
     if (this.#finishing) {
-      p.eta = null; // how long the encoder's queue takes is not known from here
+      // Without the encoder's own count nothing shows how long its queue takes.
+      if (this.#written === null) p.eta = null;
       p.finishing = true;
     }
     return p;

@@ -157,6 +157,8 @@ async function runForward(o: {
   if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);
   // Shared memory: an off-thread model reads the frames in place (see BufferPool).
   const pool = new BufferPool(16, { shared: true });
+  // Video output counts frames as the encoder writes them; EXR frames as they are written.
+  const progress = new ProgressTracker(o.stage, input.frameCount, options.onProgress, { encoderReports: !exr });
   const reader = await input.reader(model.sdrFormat, pool);
   const sink: FrameSink & { finish(): Promise<{ bytes: number }>; abort(): Promise<void> } = exr
     ? await ExrSequenceWriter.open(output, input.width, input.height, options.exrPrimaries ?? 'bt2020')
@@ -171,9 +173,9 @@ async function runForward(o: {
         hdr10: target.transfer === 'pq' ? o.hdr10 : null,
         copyStreamsFrom: await input.streams(),
         ...(input.layout ? { copyLayout: input.layout } : {}),
+        onEncoded: (n) => progress.encoderWrote(n),
         ...(signal ? { signal } : {}),
       });
-  const progress = new ProgressTracker(o.stage, input.frameCount, options.onProgress);
   let stages: StageTimes;
   let bytes: number;
   try {

@@ -42,6 +42,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
   }
   const format = formatFor('yuv', v.bitDepth as 8 | 10 | 12, v.chromaSubsampling);
   warnIfResampled(input, v);
+  const progress = new ProgressTracker('transcode', framesToRead(v), options.onProgress, { encoderReports: true });
   const reader = await FrameReader.open(input, { format, expectedFrames: framesToRead(v), ...(signal ? { signal } : {}) });
   const writer = await FrameWriter.open({
     output,
@@ -53,9 +54,9 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
     color: colorTagsFor(v, input),
     hdr10: v.hdr10,
     copyStreamsFrom: input,
+    onEncoded: (n) => progress.encoderWrote(n),
     ...(signal ? { signal } : {}),
   });
-  const progress = new ProgressTracker('transcode', framesToRead(v), options.onProgress);
   try {
     for await (const frame of reader) {
       await writer.write(frame.data);

@@ -22,11 +22,16 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(lines.at(-1)!['peakRssMiB']).toBeGreaterThan(30);
     expect(lines.at(-1)!['peakRssMiB']).toBeLessThan(1024);
     expect(lines.some((l) => l['type'] === 'progress' && typeof l['slowest'] === 'string')).toBe(true);
-    // Once every frame is with the encoder, one last event says it is finishing (x264 still holds
-    // its look-ahead), with no ETA; every event before it counts frames in flight.
-    const progress = lines.filter((l) => l['type'] === 'progress');
-    expect(progress.at(-1)).toMatchObject({ frames: 50, totalFrames: 50, finishing: true, eta: null });
-    expect(progress.slice(0, -1).every((l) => !('finishing' in l) && typeof l['eta'] === 'number')).toBe(true);
+    // Frames count as x264 writes them (ffmpeg's -progress report), not as they are handed to it:
+    // it holds a look-ahead, so `sent` runs ahead, and once every frame is with it the events say
+    // it is finishing while `frames` still climbs to the total.
+    const progress = lines.filter((l) => l['type'] === 'progress') as { frames: number; sent: number; eta: number | null; finishing?: true }[];
+    expect(progress.at(-1)).toMatchObject({ frames: 50, sent: 50, totalFrames: 50, finishing: true, eta: 0 });
+    expect(progress.every((l, i) => l.frames <= l.sent && (i === 0 || l.frames >= progress[i - 1]!.frames))).toBe(true);
+    expect(progress.some((l) => l.frames < l.sent)).toBe(true);
+    const finishingFrom = progress.findIndex((l) => l.finishing);
+    expect(finishingFrom).toBeGreaterThan(0);
+    expect(progress.slice(finishingFrom).every((l) => l.finishing && l.sent === 50)).toBe(true);
 
     const bundle = join(dir, 'sunset.zip');
     const p = await runCli(['pack', sdr, '-o', bundle]);
@@ -122,7 +127,7 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     const r = await runCli(['restore', sdr, '-o', back, '--json']);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(events.filter((l) => l['type'] === 'progress').at(-1)).toMatchObject({ frames: 24, totalFrames: 24, finishing: true, eta: null });
+    expect(events.filter((l) => l['type'] === 'progress').at(-1)).toMatchObject({ frames: 24, sent: 24, totalFrames: 24, finishing: true, eta: 0 });
     const probe = JSON.parse((await runCli(['probe', '--json', back])).stdout) as { video: { frameCount: number; variableFrameRate: boolean }; audio: unknown[] };
     expect(probe.video).toMatchObject({ frameCount: 24, variableFrameRate: false });
     expect(probe.audio).toHaveLength(1);

@@ -8,9 +8,16 @@ describe('formatProgress', () => {
     );
   });
 
-  it('says the encoder is finishing, in place of the ETA, once every frame is with it', () => {
+  it('says the encoder is finishing once every frame is with it, and starting while it fills its look-ahead', () => {
+    expect(formatProgress({ stage: 'restore', frames: 64, sent: 72, totalFrames: 72, elapsed: 12, fps: 6, eta: 1.4, slowest: 'encode', finishing: true }, 8)).toBe(
+      'restore  [#######.]  64/72 frames  6.0 fps  ETA 0:01  encoder finishing  slowest: encode',
+    );
+    // Without the encoder's count (no ETA known), finishing still shows.
     expect(formatProgress({ stage: 'restore', frames: 72, totalFrames: 72, elapsed: 12, fps: 6, eta: null, slowest: 'encode', finishing: true }, 8)).toBe(
       'restore  [########]  72/72 frames  6.0 fps  encoder finishing  slowest: encode',
+    );
+    expect(formatProgress({ stage: 'encode', frames: 0, sent: 30, totalFrames: 72, elapsed: 2, fps: 0, eta: null, slowest: 'encode' }, 8)).toBe(
+      'encode  [........]  0/72 frames  0.0 fps  encoder starting (30 in)  slowest: encode',
     );
   });
 

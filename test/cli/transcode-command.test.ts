@@ -16,7 +16,7 @@ describe('duhdr transcode', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; frames: number });
     expect(lines.at(-1)).toMatchObject({ type: 'summary', frames: 50, output });
-    expect(lines.filter((l) => l.type === 'progress').at(-1)).toMatchObject({ frames: 50, totalFrames: 50, finishing: true });
+    expect(lines.filter((l) => l.type === 'progress').at(-1)).toMatchObject({ frames: 50, sent: 50, totalFrames: 50, finishing: true });
     expect(existsSync(output)).toBe(true);
   });
 

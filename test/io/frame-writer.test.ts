@@ -97,6 +97,57 @@ describe('FrameWriter', () => {
     expect(info.video!.color).toMatchObject({ primaries: 'bt709', transfer: 'bt709', matrix: 'bt709' });
   });
 
+  it('reports frames as the encoder writes them, behind those handed to it (x264 holds a look-ahead)', async () => {
+    const output = join(dir, 'reported.mkv');
+    const reports: { encoded: number; handed: number }[] = [];
+    const w: FrameWriter = await FrameWriter.open({
+      output, width: 64, height: 36, format: 'yuv420p', frameRate: 24,
+      encoder: { codec: 'libx264', pixelFormat: 'yuv420p', crf: 30, preset: 'medium' },
+      color: SDR_BT709, copyStreamsFrom: sideStreams,
+      onEncoded: (encoded) => reports.push({ encoded, handed: w.framesWritten }),
+    });
+    expect(w.child.command).toContain('-progress pipe:3');
+    const frame = new Uint8Array(w.frameBytes);
+    // Frames go in slowly until ffmpeg's twice-a-second report has come, then ten more.
+    let n = 0;
+    for (let stopAt = 3000; n < stopAt; n++) {
+      if (reports.length && stopAt === 3000) stopAt = n + 10;
+      await w.write(frame.fill((n * 7) % 256));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await w.finish();
+    expect(reports.at(-1)).toEqual({ encoded: n, handed: n });
+    const during = reports.filter((r) => r.handed < n);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.every((r) => r.encoded < r.handed)).toBe(true);
+    expect(reports.every((r, i) => i === 0 || r.encoded >= reports[i - 1]!.encoded)).toBe(true);
+  });
+
+  it('fails with the error of an onEncoded listener that throws: no file, no process', async () => {
+    const output = join(dir, 'listener-throws.mkv');
+    const w = await FrameWriter.open({
+      output, width: 64, height: 36, format: 'yuv420p', frameRate: 24,
+      encoder: { codec: 'libx264', pixelFormat: 'yuv420p', crf: 30, preset: 'ultrafast' },
+      color: SDR_BT709,
+      onEncoded: () => {
+        throw new Error('listener broke');
+      },
+    });
+    const frame = new Uint8Array(w.frameBytes);
+    const run = async (): Promise<void> => {
+      for (let i = 0; i < 3000; i++) {
+        await w.write(frame);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await w.finish();
+    };
+    await expect(run()).rejects.toThrow('listener broke');
+    expect(w.framesWritten).toBeLessThan(3000); // stopped at the first report, not at finish()
+    expect(existsSync(output)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(liveChildCount()).toBe(0);
+  });
+
   it('turns an ffmpeg failure into FfmpegError with the command line and stderr, leaving no file', async () => {
     const output = join(dir, 'bad-param.mkv');
     const w = await FrameWriter.open({

@@ -24,9 +24,9 @@ describe('transcode', () => {
       onProgress: (p) => events.push(p),
     });
     expect(result.frames).toBe(50);
-    // The last frame handed over (ETA 0), then the encoder finishing what it holds (no ETA).
-    expect(events.at(-2)).toMatchObject({ stage: 'transcode', frames: 50, totalFrames: 50, eta: 0 });
-    expect(events.at(-1)).toMatchObject({ stage: 'transcode', frames: 50, totalFrames: 50, eta: null, finishing: true });
+    // Frames count as the encoder writes them; the last event has them all, with the encoder finishing.
+    expect(events.at(-1)).toMatchObject({ stage: 'transcode', frames: 50, sent: 50, totalFrames: 50, eta: 0, finishing: true });
+    expect(events.every((e) => e.frames <= e.sent!)).toBe(true);
     const [a, b] = await Promise.all([frames(sample('sunset-hlg.mkv')), frames(output)]);
     expect(b.length).toBe(a.length);
     b.forEach((f, i) => expect(Buffer.compare(f, a[i]!), `frame ${i}`).toBe(0));

@@ -33,8 +33,8 @@ export type Progress = {
 
 export type ProgressListener = (p: Progress) => void;
 
-/** How far back the ETA's speed looks: long enough to smooth x265's bursts, short enough to follow the job. */
-const RATE_WINDOW_S = 10;
+/** How far back the ETA's speed looks: long enough to smooth x265's bursts, short enough to leave its slow start behind. */
+const RATE_WINDOW_S = 5;
 
 /**
  * Counts frames and turns them into throttled Progress events (at most ~10 a second, plus the

@@ -24,7 +24,7 @@ describe('ProgressTracker', () => {
     expect(events.every((e) => e.frames <= e.sent!)).toBe(true);
   });
 
-  it('takes the ETA from the speed of the last ten seconds, so a slow start does not skew it', () => {
+  it('takes the ETA from the speed of the last five seconds, so a slow start does not skew it', () => {
     const { t } = tracker(400, true);
     // The encoder's look-ahead: 40 frames in, nothing out for 8 s.
     for (let i = 0; i < 40; i++) t.frameDone();

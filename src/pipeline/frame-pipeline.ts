@@ -56,7 +56,7 @@ export async function runFramePipeline<P>(o: FramePipelineOptions<P>): Promise<S
     const t0 = performance.now();
     for (const out of outputs) {
       await o.writer.write(out);
-      o.progress.frameDone();
+      o.progress.frameSent();
     }
     o.recycle?.(outputs);
     times.encode += (performance.now() - t0) / 1000;

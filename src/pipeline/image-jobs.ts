@@ -184,7 +184,7 @@ async function runImages(
         const t1 = performance.now();
         for (let i = 0; i < group.length; i++) {
           await group[i]!.finish(outs[i]!);
-          progress.frameDone();
+          progress.frameSent();
         }
         times.encode += (performance.now() - t1) / 1000;
       }

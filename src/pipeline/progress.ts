@@ -39,7 +39,7 @@ const RATE_WINDOW_S = 5;
 /**
  * Counts frames and turns them into throttled Progress events (at most ~10 a second, plus the
  * last). With `encoderReports`, frames count once the encoder reports them written
- * (`encoderWrote`), not when they are handed to it (`frameDone`).
+ * (`encoderWrote`), not when they are handed to it (`frameSent`).
  */
 export class ProgressTracker {
   readonly #stage: string;
@@ -73,7 +73,7 @@ export class ProgressTracker {
   }
 
   /** A frame was handed to the output. */
-  frameDone(): void {
+  frameSent(): void {
     this.#sent++;
     if (this.#written === null) this.#moved();
     else this.#maybeEmit(performance.now());
@@ -118,11 +118,13 @@ export class ProgressTracker {
   /** Frames a second over the last RATE_WINDOW_S seconds (at least one second of them), or null. */
   #recentRate(now: number): number | null {
     const h = this.#history;
-    const last = h.at(-1);
-    const first = h.find(([t]) => now - t <= RATE_WINDOW_S * 1000) ?? last;
-    const from = h[Math.max(0, h.indexOf(first!) - 1)];
-    if (!last || !from || last[0] - from[0] < 1000 || last[1] === from[1]) return null;
-    return (last[1] - from[1]) / ((last[0] - from[0]) / 1000);
+    if (h.length < 2) return null;
+    // From the last point before the window (or the oldest kept) to the newest.
+    const inside = h.findIndex(([t]) => now - t <= RATE_WINDOW_S * 1000);
+    const [t0, f0] = h[Math.max(0, inside - 1)]!;
+    const [t1, f1] = h.at(-1)!;
+    if (t1 - t0 < 1000 || f1 === f0) return null;
+    return (f1 - f0) / ((t1 - t0) / 1000);
   }
 
   snapshot(): Progress {

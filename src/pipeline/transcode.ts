@@ -60,7 +60,7 @@ export async function transcode(options: TranscodeOptions): Promise<TranscodeRes
   try {
     for await (const frame of reader) {
       await writer.write(frame.data);
-      progress.frameDone();
+      progress.frameSent();
     }
     progress.finishing();
     const { bytes } = await writer.finish();

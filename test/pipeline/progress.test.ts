@@ -13,7 +13,7 @@ function tracker(total: number | null, encoderReports: boolean): { t: ProgressTr
 describe('ProgressTracker', () => {
   it('counts frames as the encoder reports them written, never past those sent and never backwards', () => {
     const { t, events } = tracker(100, true);
-    for (let i = 0; i < 30; i++) t.frameDone();
+    for (let i = 0; i < 30; i++) t.frameSent();
     expect(t.snapshot()).toMatchObject({ frames: 0, sent: 30, eta: null });
     t.encoderWrote(12);
     expect(t.snapshot()).toMatchObject({ frames: 12, sent: 30 });
@@ -27,13 +27,13 @@ describe('ProgressTracker', () => {
   it('takes the ETA from the speed of the last five seconds, so a slow start does not skew it', () => {
     const { t } = tracker(400, true);
     // The encoder's look-ahead: 40 frames in, nothing out for 8 s.
-    for (let i = 0; i < 40; i++) t.frameDone();
+    for (let i = 0; i < 40; i++) t.frameSent();
     vi.advanceTimersByTime(8000);
     // Then 5 frames a second, reported twice a second, for 20 s, the sender 40 frames ahead.
     for (let k = 1; k <= 40; k++) {
       vi.advanceTimersByTime(500);
       const written = Math.round(2.5 * k);
-      while (t.frames < Math.min(400, written + 40)) t.frameDone();
+      while (t.frames < Math.min(400, written + 40)) t.frameSent();
       t.encoderWrote(written);
     }
     const p = t.snapshot();
@@ -47,7 +47,7 @@ describe('ProgressTracker', () => {
 
   it('says when the encoder is finishing, and keeps counting until every frame is written', () => {
     const { t, events } = tracker(10, true);
-    for (let i = 0; i < 10; i++) t.frameDone();
+    for (let i = 0; i < 10; i++) t.frameSent();
     t.encoderWrote(4);
     t.finishing();
     expect(events.at(-1)).toMatchObject({ frames: 4, sent: 10, finishing: true });
@@ -60,7 +60,7 @@ describe('ProgressTracker', () => {
     const { t, events } = tracker(4, false);
     for (let i = 0; i < 4; i++) {
       vi.advanceTimersByTime(500);
-      t.frameDone();
+      t.frameSent();
     }
     expect(events.at(-1)).toMatchObject({ frames: 4, eta: 0 });
     expect(events.at(-1)).not.toHaveProperty('sent');
@@ -72,7 +72,7 @@ describe('ProgressTracker', () => {
   it('has no ETA when the total is unknown', () => {
     const { t } = tracker(null, false);
     vi.advanceTimersByTime(2000);
-    t.frameDone();
+    t.frameSent();
     expect(t.snapshot()).toMatchObject({ frames: 1, totalFrames: null, eta: null });
   });
 });

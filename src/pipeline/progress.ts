@@ -132,7 +132,8 @@ export class ProgressTracker {
     const elapsed = (now - this.#started) / 1000;
     const frames = this.#done();
     const fps = elapsed > 0 ? frames / elapsed : 0;
-    const rate = this.#recentRate(now) ?? (frames > 0 ? fps : null);
+    // No guess before a second of progress: the first frames' pace says little.
+    const rate = this.#recentRate(now);
     const left = this.#total === null ? null : Math.max(0, this.#total - frames);
     let eta = left === null || rate === null ? null : left / rate;
     if (left === 0) eta = 0;

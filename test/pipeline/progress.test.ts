@@ -15,8 +15,10 @@ describe('ProgressTracker', () => {
     const { t, events } = tracker(100, true);
     for (let i = 0; i < 30; i++) t.frameSent();
     expect(t.snapshot()).toMatchObject({ frames: 0, sent: 30, eta: null });
+    vi.advanceTimersByTime(400);
     t.encoderWrote(12);
-    expect(t.snapshot()).toMatchObject({ frames: 12, sent: 30 });
+    // Under a second of written frames: no ETA yet (12 frames in 0.4 s would say 7 s).
+    expect(t.snapshot()).toMatchObject({ frames: 12, sent: 30, eta: null });
     t.encoderWrote(9); // a report behind an earlier one
     expect(t.snapshot().frames).toBe(12);
     t.encoderWrote(45); // B-frames make a report run ahead of what was sent

@@ -2,12 +2,18 @@
 import { createWriteStream } from 'node:fs';
 import { link, lstat, mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, commitTemp, discardTemp, tempPathFor, toCanceledError } from '../io/index.js';
+import type { BundleProgress } from './create-bundle.js';
 import { MODELS_DIR } from './layout.js';
 import { openBundleFor } from './open-bundle.js';
 
-export type UnpackOptions = { signal?: AbortSignal };
+export type UnpackOptions = {
+  signal?: AbortSignal;
+  /** Called as entry bytes are written out (once per chunk). */
+  onProgress?: (progress: BundleProgress) => void;
+};
 
 /**
  * Extract every entry of a bundle into `dir` (created if missing), checking each against
@@ -26,6 +32,15 @@ export async function unpackBundle(file: string, dir: string, options: UnpackOpt
   const targets = bundle.entries.map((e) => ({ name: e.name, path: join(dir, ...e.name.split('/')), temp: '' }));
   const createdDirs: string[] = [];
   const committed: string[] = [];
+  const totalBytes = bundle.entries.reduce((sum, e) => sum + e.size, 0);
+  let bytesWritten = 0;
+  const counter = (): Transform => new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytesWritten += chunk.length;
+      options.onProgress?.({ bytesWritten, totalBytes });
+      callback(null, chunk);
+    },
+  });
   try {
     for (const t of targets) {
       if (await exists(t.path)) throw new InputError(t.path, 'already exists — unpack never overwrites; unpack into an empty folder');
@@ -36,7 +51,7 @@ export async function unpackBundle(file: string, dir: string, options: UnpackOpt
       if (signal?.aborted) throw toCanceledError(signal);
       t.temp = tempPathFor(t.path);
       const source = await bundle.openEntryStream(t.name, { verify: true });
-      await pipeline(source, createWriteStream(t.temp, { flags: 'wx' }), signal ? { signal } : {});
+      await pipeline(source, counter(), createWriteStream(t.temp, { flags: 'wx' }), signal ? { signal } : {});
     }
     if (signal?.aborted) throw toCanceledError(signal);
     for (const t of targets) {

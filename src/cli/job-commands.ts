@@ -228,12 +228,13 @@ export function packCommand(): Command {
     .description('Bundle an SDR file made by encode, its manifest and model files into a zip (stored, with sha256 checksums)')
     .argument('<input>', 'SDR file made by encode')
     .requiredOption('-o, --output <bundle.zip>', 'the bundle to write')
-    .option('--json', 'print the summary as JSON')
+    .option('--json', 'print progress (bytes written) and the summary as JSON lines on stdout')
     .option('-v, --verbose', 'print ffmpeg command lines and their output')
     .addHelpText('after', '\nExample:\n  duhdr pack city-sdr.mkv -o city.zip && duhdr restore city.zip -o city-hdr10.mkv')
     .action(async (input: string, flags: { output: string; json?: boolean; verbose?: boolean }) => {
       await runAction(async ({ signal }) => {
-        const r = await pack({ input, output: flags.output, signal });
+        const progress = progressReporter(Boolean(flags.json));
+        const r = await pack({ input, output: flags.output, signal, onProgress: progress.onProgress }).finally(progress.done);
         if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', ...r })}\n`);
         else process.stderr.write(`packed ${r.output}: ${r.entries.map((e) => e.name).join(', ')} (${(r.bytes / 1e6).toFixed(2)} MB)\n`);
       }, flags);
@@ -245,11 +246,14 @@ export function unpackCommand(): Command {
     .description('Extract a bundle made by pack into a folder, verifying every checksum')
     .argument('<bundle>', 'the .zip bundle')
     .requiredOption('-o, --output <dir>', 'folder to extract into (created if missing)')
+    .option('--json', 'print progress (bytes written) and the summary as JSON lines on stdout')
     .option('-v, --verbose', 'print details')
-    .action(async (input: string, flags: { output: string; verbose?: boolean }) => {
+    .action(async (input: string, flags: { output: string; json?: boolean; verbose?: boolean }) => {
       await runAction(async ({ signal }) => {
-        const files = await unpack({ input, output: flags.output, signal });
-        process.stderr.write(`unpacked ${files.length} files into ${flags.output}\n`);
+        const progress = progressReporter(Boolean(flags.json));
+        const files = await unpack({ input, output: flags.output, signal, onProgress: progress.onProgress }).finally(progress.done);
+        if (flags.json) process.stdout.write(`${JSON.stringify({ type: 'summary', output: flags.output, files })}\n`);
+        else process.stderr.write(`unpacked ${files.length} files into ${flags.output}\n`);
       }, flags);
     });
 }

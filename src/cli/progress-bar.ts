@@ -12,13 +12,17 @@ function clock(seconds: number): string {
 export function formatProgress(p: Progress, width = 24): string {
   const parts: string[] = [p.stage];
   const unit = p.unit ?? 'frames';
+  // Bytes in MB, or GB once the total reaches one.
+  const [scale, name] = unit !== 'bytes' ? [1, unit] : (p.totalFrames ?? p.frames) >= 1e9 ? [1e9, 'GB'] : [1e6, 'MB'];
+  const amount = (n: number): string => (unit === 'bytes' ? (n / scale).toFixed(scale === 1e9 ? 2 : 1) : String(n));
   if (p.totalFrames) {
     const done = Math.min(width, Math.round((p.frames / p.totalFrames) * width));
-    parts.push(`[${'#'.repeat(done)}${'.'.repeat(width - done)}]`, `${p.frames}/${p.totalFrames} ${unit}`);
+    parts.push(`[${'#'.repeat(done)}${'.'.repeat(width - done)}]`, `${amount(p.frames)}/${amount(p.totalFrames)} ${name}`);
   } else {
-    parts.push(`${p.frames} ${unit}`);
+    parts.push(`${amount(p.frames)} ${name}`);
   }
-  parts.push(unit === 'frames' ? `${p.fps.toFixed(1)} fps` : `${p.fps.toFixed(2)} ${unit}/s`);
+  if (unit === 'bytes') parts.push(`${(p.fps / 1e6).toFixed(0)} MB/s`);
+  else parts.push(unit === 'frames' ? `${p.fps.toFixed(1)} fps` : `${p.fps.toFixed(2)} ${unit}/s`);
   if (p.eta !== null) parts.push(`ETA ${clock(p.eta)}`);
   // Frames count once the encoder writes them: it first fills its look-ahead, and last empties it.
   if (p.finishing) parts.push('encoder finishing');

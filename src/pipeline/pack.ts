@@ -1,10 +1,27 @@
 import { extname } from 'node:path';
-import { createBundle, unpackBundle } from '../bundle/index.js';
+import { createBundle, unpackBundle, type BundleProgress } from '../bundle/index.js';
 import { InputError, checkWritableOutput } from '../io/index.js';
 import { parseManifest } from './manifest.js';
 import { readEmbeddedManifest } from './manifest-container.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
 
-export type PackOptions = { input: string; output: string; signal?: AbortSignal };
+export type PackOptions = {
+  input: string;
+  output: string;
+  signal?: AbortSignal;
+  /** Bytes written into the bundle as it goes (`unit: 'bytes'`). */
+  onProgress?: ProgressListener;
+};
+
+/** Adapts the bundle's byte counts to Progress events of `stage`, once the total is known. */
+function byteProgress(stage: string, listener: ProgressListener | undefined): ((p: BundleProgress) => void) | undefined {
+  if (!listener) return undefined;
+  let tracker: ProgressTracker | undefined;
+  return ({ bytesWritten, totalBytes }) => {
+    tracker ??= new ProgressTracker(stage, totalBytes, listener, { unit: 'bytes' });
+    tracker.progressTo(bytesWritten);
+  };
+}
 
 /**
  * Bundle an SDR file made by `encode` for storage: a zip (entries stored, not deflated) with the
@@ -21,10 +38,12 @@ export async function pack(options: PackOptions): Promise<{ output: string; byte
   if (text === null) throw new InputError(input, 'carries no duhdr manifest — pack takes SDR made by `duhdr encode`');
   parseManifest(text, input); // never bundle a manifest restore would refuse
   // The classical model is code, not files; learned models will add their ONNX files here.
-  return createBundle({ output, video: input, manifest: text, models: [], ...(signal ? { signal } : {}) });
+  const onProgress = byteProgress('pack', options.onProgress);
+  return createBundle({ output, video: input, manifest: text, models: [], ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) });
 }
 
 /** Extract a bundle into a folder, verifying every checksum. @example await unpack({ input: 'sdr.zip', output: 'sdr/' }) */
-export async function unpack(options: { input: string; output: string; signal?: AbortSignal }): Promise<string[]> {
-  return unpackBundle(options.input, options.output, options.signal ? { signal: options.signal } : {});
+export async function unpack(options: { input: string; output: string; signal?: AbortSignal; onProgress?: ProgressListener }): Promise<string[]> {
+  const onProgress = byteProgress('unpack', options.onProgress);
+  return unpackBundle(options.input, options.output, { ...(options.signal ? { signal: options.signal } : {}), ...(onProgress ? { onProgress } : {}) });
 }

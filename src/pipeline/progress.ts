@@ -22,8 +22,11 @@ export type Progress = {
   eta: number | null;
   /** The stage that has cost the most waiting so far: where speed is lost. */
   slowest: 'decode' | 'model' | 'encode' | null;
-  /** What `frames` counts when it is not frames (encode --adapt counts training steps). */
-  unit?: 'steps';
+  /**
+   * What `frames` counts when it is not frames: training steps (encode --adapt) or bytes (pack,
+   * unpack; `fps` is then bytes a second).
+   */
+  unit?: 'steps' | 'bytes';
   /**
    * Every frame has gone to the encoder, which is still working through the ones it holds:
    * 2–4 s of a 1080p job here. `frames` still moves until it is done.
@@ -55,11 +58,19 @@ export class ProgressTracker {
   /** (ms, frames done) whenever the count moves, trimmed to the rate window plus one older point. */
   readonly #history: [number, number][] = [];
 
-  constructor(stage: string, total: number | null, listener: ProgressListener | undefined, options: { encoderReports?: boolean } = {}) {
+  readonly #unit: 'bytes' | undefined;
+
+  constructor(
+    stage: string,
+    total: number | null,
+    listener: ProgressListener | undefined,
+    options: { encoderReports?: boolean; unit?: 'bytes' } = {},
+  ) {
     this.#stage = stage;
     this.#total = total;
     this.#listener = listener;
     this.#written = options.encoderReports ? 0 : null;
+    this.#unit = options.unit;
   }
 
   /** Follow a live stage-time record (the frame pipeline updates it as it goes). */
@@ -77,6 +88,13 @@ export class ProgressTracker {
     this.#sent++;
     if (this.#written === null) this.#moved();
     else this.#maybeEmit(performance.now());
+  }
+
+  /** Work done so far, for jobs that count it themselves (pack and unpack count bytes). */
+  progressTo(done: number): void {
+    if (done <= this.#sent) return;
+    this.#sent = done;
+    this.#moved();
   }
 
   /** The encoder reports `frames` written (never more than were handed to it). */
@@ -101,7 +119,9 @@ export class ProgressTracker {
   #moved(): void {
     const now = performance.now();
     const h = this.#history;
-    h.push([now, this.#done()]);
+    // One point per 50 ms is plenty for a 5 s window (pack reports every 64 KB read).
+    if (h.length > 1 && now - h.at(-2)![0] < 50) h[h.length - 1] = [now, this.#done()];
+    else h.push([now, this.#done()]);
     while (h.length > 2 && now - h[1]![0] >= RATE_WINDOW_S * 1000) h.shift();
     this.#maybeEmit(now);
   }
@@ -144,6 +164,7 @@ export class ProgressTracker {
     }
     const p: Progress = { stage: this.#stage, frames, totalFrames: this.#total, elapsed, fps, eta, slowest };
     if (this.#written !== null) p.sent = this.#sent;
+    if (this.#unit) p.unit = this.#unit;
     if (this.#finishing) {
       // Without the encoder's own count nothing shows how long its queue takes.
       if (this.#written === null) p.eta = null;

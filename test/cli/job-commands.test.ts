@@ -54,6 +54,39 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     expect(temps()).toEqual([]);
   });
 
+  it('pack and unpack --json print the bytes written as progress, then a summary', async () => {
+    const sdr = join(dir, 'city-for-pack.mkv');
+    expect(await runCli(['encode', sample('city-pq.mkv'), '-o', sdr])).toMatchObject({ code: 0 });
+    type Line = { type: string; stage: string; unit: string; frames: number; totalFrames: number; entries: { name: string; size: number }[]; files: string[] };
+    const jsonLines = (out: string): Line[] => out.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const rising = (ls: Line[]): boolean => ls.every((l, i) => i === 0 || l.frames >= ls[i - 1]!.frames);
+
+    const bundle = join(dir, 'city-for-pack.zip');
+    const p = await runCli(['pack', sdr, '-o', bundle, '--json']);
+    expect(p).toMatchObject({ code: 0, stderr: '' });
+    const packed = jsonLines(p.stdout);
+    const summary = packed.at(-1)!;
+    expect(summary.type).toBe('summary');
+    const progress = packed.filter((l) => l.type === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((l) => l.stage === 'pack' && l.unit === 'bytes')).toBe(true);
+    expect(rising(progress)).toBe(true);
+    // The manifest and the video: the checksums entry is made from them at the end.
+    const payload = summary.entries.filter((e) => e.name !== 'checksums.sha256').reduce((n, e) => n + e.size, 0);
+    expect(progress.at(-1)).toMatchObject({ frames: payload, totalFrames: payload, eta: 0 });
+
+    const out = join(dir, 'city-unpacked');
+    const u = await runCli(['unpack', bundle, '-o', out, '--json']);
+    expect(u).toMatchObject({ code: 0, stderr: '' });
+    const unpacked = jsonLines(u.stdout);
+    expect(unpacked.at(-1)).toEqual({ type: 'summary', output: out, files: ['manifest.json', 'video.mkv', 'checksums.sha256'].map((f) => join(out, f)) });
+    const all = summary.entries.reduce((n, e) => n + e.size, 0);
+    const uProgress = unpacked.filter((l) => l.type === 'progress');
+    expect(uProgress.every((l) => l.stage === 'unpack' && l.unit === 'bytes')).toBe(true);
+    expect(rising(uProgress)).toBe(true);
+    expect(uProgress.at(-1)).toMatchObject({ frames: all, totalFrames: all, eta: 0 });
+  });
+
   it('--crf and --encoder-preset replace the preset\'s in encode and restore, and are refused where they mean nothing', async () => {
     const sdr = join(dir, 'crf-sdr.mkv');
     const e = await runCli(['encode', sample('city-pq.mkv'), '-o', sdr, '--preset', 'x264-4mbps', '--crf', '30', '--encoder-preset', 'veryfast']);

@@ -21,6 +21,15 @@ describe('formatProgress', () => {
     );
   });
 
+  it('counts bytes for pack and unpack, in MB or GB', () => {
+    expect(formatProgress({ stage: 'pack', frames: 412e6, totalFrames: 848.8e6, elapsed: 2.6, fps: 158e6, eta: 2.7, slowest: null, unit: 'bytes' }, 8)).toBe(
+      'pack  [####....]  412.0/848.8 MB  158 MB/s  ETA 0:03',
+    );
+    expect(formatProgress({ stage: 'unpack', frames: 1.25e9, totalFrames: 4.5e9, elapsed: 5, fps: 250e6, eta: 13, slowest: null, unit: 'bytes' }, 8)).toBe(
+      'unpack  [##......]  1.25/4.50 GB  250 MB/s  ETA 0:13',
+    );
+  });
+
   it('counts training steps for encode --adapt', () => {
     expect(formatProgress({ stage: 'adapt', frames: 12, totalFrames: null, elapsed: 30, fps: 0.4, eta: 30, slowest: null, unit: 'steps' })).toBe(
       'adapt  12 steps  0.40 steps/s  ETA 0:30',

@@ -71,6 +71,22 @@ describe('ProgressTracker', () => {
     expect(events.at(-1)).toMatchObject({ frames: 4, eta: null, finishing: true });
   });
 
+  it('counts work a job measures itself (bytes), at its recent speed, throttled', () => {
+    const events: Progress[] = [];
+    const t = new ProgressTracker('pack', 100e6, (p) => events.push(p), { unit: 'bytes' });
+    // 64 KB every millisecond for 1.5 s: 64 MB/s.
+    for (let ms = 1; ms <= 1500; ms++) {
+      vi.advanceTimersByTime(1);
+      t.progressTo(ms * 65536);
+    }
+    t.progressTo(1000); // a count behind the last is ignored
+    const p = t.snapshot();
+    expect(p).toMatchObject({ stage: 'pack', unit: 'bytes', frames: 1500 * 65536, totalFrames: 100e6 });
+    expect(p.fps).toBeCloseTo(65536e3, -3);
+    expect(p.eta).toBeCloseTo((100e6 - 1500 * 65536) / 65536e3, 2);
+    expect(events.length).toBeLessThanOrEqual(16); // throttled to ~10 a second
+  });
+
   it('has no ETA when the total is unknown', () => {
     const { t } = tracker(null, false);
     vi.advanceTimersByTime(2000);

@@ -57,7 +57,6 @@ export class ProgressTracker {
   #finishing = false;
   /** (ms, frames done) whenever the count moves, trimmed to the rate window plus one older point. */
   readonly #history: [number, number][] = [];
-
   readonly #unit: 'bytes' | undefined;
 
   constructor(

@@ -17,7 +17,7 @@ describe('ProgressTracker', () => {
     expect(t.snapshot()).toMatchObject({ frames: 0, sent: 30, eta: null });
     vi.advanceTimersByTime(400);
     t.encoderWrote(12);
-    // Under a second of written frames: no ETA yet (12 frames in 0.4 s would say 7 s).
+    // Under a second of written frames: no ETA yet (12 frames in 0.4 s would say 3 s).
     expect(t.snapshot()).toMatchObject({ frames: 12, sent: 30, eta: null });
     t.encoderWrote(9); // a report behind an earlier one
     expect(t.snapshot().frames).toBe(12);

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  DEFAULT_MODEL, DEFAULT_SDR_PRESET, encode, encodeImages, isImageJob, pack, restore, restoreImages, unpack, upconvert, upconvertImages,
+  DEFAULT_MODEL, DEFAULT_SDR_PRESET, encode, encodeImages, givenOverride, isImageJob, pack, restore, restoreImages, unpack, upconvert, upconvertImages,
   type ImageJobResult, type JobResult,
 } from '../pipeline/index.js';
 import { describeToneModels } from '../runtime/index.js';
@@ -64,7 +64,7 @@ const encoding = (f: JobFlags): { preset?: string; crf?: number; encoderPreset?:
 
 /** Images are written by their own encoders (JPEG, PNG, EXR): a video encoder's settings have no meaning there. */
 function noVideoEncoderOptions(f: JobFlags): void {
-  const given = f.crf !== undefined ? '--crf' : f.encoderPreset !== undefined ? '--encoder-preset' : null;
+  const given = givenOverride(f);
   if (given) throw new OptionError(`${given} is a video encoder's setting; images are written as JPEG, PNG, EXR or AVIF at their own settings`);
 }
 

@@ -64,6 +64,11 @@ export type EncoderOverrides = {
   encoderPreset?: string | undefined;
 };
 
+/** The flag of the first override given, for a message refusing it where it means nothing; null when none is. */
+export function givenOverride(overrides: EncoderOverrides): '--crf' | '--encoder-preset' | null {
+  return overrides.crf !== undefined ? '--crf' : overrides.encoderPreset !== undefined ? '--encoder-preset' : null;
+}
+
 /**
  * `preset` with `overrides` applied. A CRF replaces a bitrate, as ffmpeg's own -crf would; a
  * lossless preset has no quality to set, and FFV1 no speed presets.

@@ -14,7 +14,7 @@ import { DEFAULT_MASTERING_PEAK, checkDimensions } from './hdr-source.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { readEmbeddedManifest } from './manifest-container.js';
 import { DEFAULT_MODEL, type JobResult } from './encode.js';
-import { loadPreset, withEncoderOverrides, type HdrPreset } from './presets.js';
+import { givenOverride, loadPreset, withEncoderOverrides, type HdrPreset } from './presets.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export type RestoreOptions = {
@@ -149,9 +149,8 @@ async function runForward(o: {
   const { input, output, model, options } = o;
   const signal = options.signal;
   const exr = /\.exr$/i.test(output);
-  if (exr && (options.crf !== undefined || options.encoderPreset !== undefined)) {
-    throw new OptionError(`--${options.crf !== undefined ? 'crf' : 'encoder-preset'} is a video encoder's setting; ${output} is a sequence of EXR frames, stored without loss`);
-  }
+  const override = givenOverride(options);
+  if (exr && override) throw new OptionError(`${override} is a video encoder's setting; ${output} is a sequence of EXR frames, stored without loss`);
   // EXR frames are linear light made from the model's PQ output, whatever the preset says.
   const target: HdrSourceInfo = exr ? { ...o.target, transfer: 'pq' } : o.target;
   if (output !== STDOUT) await checkWritableOutput(output, exr ? [] : [input.label]);

@@ -6,6 +6,7 @@ import { binaries, requireEncoder } from './ffmpeg-binaries.js';
 import { ManagedChild } from './child-process.js';
 import { CanceledError, DuhdrError, InputError, toCanceledError } from './errors.js';
 import { log } from './log.js';
+import { followProgressReport } from './progress-report.js';
 import { frameByteLength, planarFormat, type PlanarFormat } from './pixel-format.js';
 import { probeStreamLayout, type Hdr10Metadata, type Rational, type StreamLayout } from './probe.js';
 import { checkWritableOutput, commitTemp, discardTemp, tempPathFor } from './atomic-output.js';
@@ -134,24 +135,10 @@ export class FrameWriter {
    */
   #followProgress(report: Readable, frameRate: number | Rational): void {
     const fps = typeof frameRate === 'number' ? frameRate : frameRate.num / frameRate.den;
-    let pending = '';
-    report.setEncoding('utf8');
-    report.on('error', () => {}); // it closes with ffmpeg, whose exit status is what counts
-    report.on('data', (text: string) => {
-      pending += text;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
-        if (!m) continue;
-        const frames = Math.floor((Number(m[1]) / 1e6) * fps + 1e-6) + 1;
-        try {
-          this.#onEncoded!(Math.min(frames, this.#framesWritten));
-        } catch (err) {
-          // A throwing listener fails the job, as it would have from write(); it must not crash the process.
-          this.#child.stop(err instanceof Error ? err : new Error(String(err)));
-        }
-      }
+    followProgressReport(report, this.#child, (key, value) => {
+      if ((key !== 'out_time_us' && key !== 'out_time_ms') || !/^\d+$/.test(value)) return; // N/A before the first packet
+      const frames = Math.floor((Number(value) / 1e6) * fps + 1e-6) + 1;
+      this.#onEncoded!(Math.min(frames, this.#framesWritten));
     });
   }
 

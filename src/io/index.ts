@@ -3,6 +3,7 @@ export * from './errors.js';
 export { besideCapabilityListing, binaries, ffmpegCapabilities, requireEncoder, resetBinaries, type Binary, type Capabilities } from './ffmpeg-binaries.js';
 export { ManagedChild, liveChildCount, formatCommand, lastMeaningfulLine, type ChildResult } from './child-process.js';
 export { runToCompletion } from './run-tool.js';
+export { followProgressReport } from './progress-report.js';
 export { log, setVerbose, isVerbose } from './log.js';
 export * from './pixel-format.js';
 export * from './probe.js';

@@ -12,7 +12,7 @@ import { hdrSourceOf } from './hdr-source.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
 import { MANIFEST_ATTACHMENT, embedManifest, manifestCarrierFor } from './manifest-container.js';
 import { loadPreset, withEncoderOverrides } from './presets.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { ProgressTracker, byteProgress, type ProgressListener } from './progress.js';
 
 export const DEFAULT_MODEL = 'classical-soft';
 export const DEFAULT_SDR_PRESET = 'x264-crf';
@@ -39,6 +39,7 @@ export type EncodeOptions = {
   batchSize?: number;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Stage `encode` in frames, then `remux` (embedding the manifest) in bytes; `adapt` in steps between them. */
   onProgress?: ProgressListener;
 };
 
@@ -159,7 +160,9 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
     };
     // Matroska copies the source's fonts (never a manifest) before ours is attached.
     const fonts = /\.mkv$/i.test(output) ? info.attachments.filter((a) => a.filename !== MANIFEST_ATTACHMENT).length : 0;
-    await embedManifest(intermediate, output, serializeManifest(manifest), signal, fonts);
+    // A stream copy of the whole SDR (seconds for a film): progress of its own, in bytes.
+    const onRemux = byteProgress('remux', options.onProgress);
+    await embedManifest(intermediate, output, serializeManifest(manifest), { signal, knownAttachments: fonts, ...(onRemux ? { onProgress: onRemux } : {}) });
     const { size } = await stat(output);
     const { elapsed, fps } = progress.snapshot();
     const duration = (sideInfo.length * video.frameRateRational.den) / video.frameRateRational.num;

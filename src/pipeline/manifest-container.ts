@@ -1,12 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, log, probe, runFfprobe, tempPathFor,
+  InputError, MANIFEST_ATTACHMENT_NAME, ManagedChild, binaries, commitTemp, discardTemp, followProgressReport, log, probe, runFfprobe,
+  tempPathFor,
   type MediaInfo,
 } from '../io/index.js';
 import { MANIFEST_MAX_BYTES } from './manifest.js';
+import type { ByteCount } from './progress.js';
 
 /** File name of the Matroska attachment that carries the manifest. */
 export const MANIFEST_ATTACHMENT = MANIFEST_ATTACHMENT_NAME;
@@ -23,18 +25,25 @@ export function manifestCarrierFor(file: string): ManifestCarrier {
   throw new InputError(file, `cannot carry duhdr's manifest in ${ext ? `a ${ext} file` : 'a file without an extension'} — use .mkv (attachment) or .mp4 (metadata tag)`);
 }
 
+/** What {@link embedManifest} takes besides the files. */
+export type EmbedOptions = {
+  signal?: AbortSignal;
+  /** Attachments `video` already holds, when the caller knows (saves a probe). */
+  knownAttachments?: number;
+  /**
+   * Bytes of the output written so far, against `video`'s size, from ffmpeg's `-progress`
+   * report (about twice a second), and once more with all of them when the output is complete.
+   * A film's remux is tens of seconds of copying.
+   */
+  onProgress?: (p: ByteCount) => void;
+};
+
 /**
  * Remux `video` into `output` (stream copy, no re-encoding) with the manifest embedded: a
  * Matroska attachment, or a gzip+base64 MP4 tag. Atomic: temp file, then rename.
  */
-export async function embedManifest(
-  video: string,
-  output: string,
-  manifestText: string,
-  signal?: AbortSignal,
-  /** Attachments `video` already holds, when the caller knows (saves a probe). */
-  knownAttachments?: number,
-): Promise<void> {
+export async function embedManifest(video: string, output: string, manifestText: string, options: EmbedOptions = {}): Promise<void> {
+  const { signal, onProgress } = options;
   const carrier = manifestCarrierFor(output);
   const temp = tempPathFor(output);
   const work = await mkdtemp(join(tmpdir(), 'duhdr-manifest-'));
@@ -44,7 +53,7 @@ export async function embedManifest(
       const file = join(work, MANIFEST_ATTACHMENT);
       await writeFile(file, manifestText);
       // New attachments are numbered after the ones copied from the source (fonts).
-      const t = knownAttachments ?? (await probe(video, { countFrames: false, ...(signal ? { signal } : {}) })).attachments.length;
+      const t = options.knownAttachments ?? (await probe(video, { countFrames: false, ...(signal ? { signal } : {}) })).attachments.length;
       args.push('-attach', file, `-metadata:s:t:${t}`, 'mimetype=application/json', `-metadata:s:t:${t}`, `filename=${MANIFEST_ATTACHMENT}`);
     } else {
       // `-map 0` reads the chapters' text track back as a data stream (written again as a bogus
@@ -52,10 +61,24 @@ export async function embedManifest(
       // box is asked for again (see FrameWriter); HEVC's hvc1 entry carries over with the copy.
       args.push('-map', '-0:d', '-movflags', '+use_metadata_tags+faststart+write_colr', '-metadata', `${MANIFEST_TAG}=${gzipSync(manifestText).toString('base64')}`);
     }
+    const totalBytes = onProgress ? (await stat(video)).size : 0;
+    if (onProgress) {
+      args.push('-progress', 'pipe:1');
+      onProgress({ bytesWritten: 0, totalBytes }); // the copy's clock starts here
+    }
     args.push('-y', temp);
-    const child = new ManagedChild(binaries().ffmpeg.path, args, { label: `embedding the manifest in ${output}`, signal, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = new ManagedChild(binaries().ffmpeg.path, args, {
+      label: `embedding the manifest in ${output}`, signal, stdio: ['ignore', onProgress ? 'pipe' : 'ignore', 'pipe'],
+    });
     log.command(child.command);
+    if (onProgress) {
+      // The copy writes about what it reads (headers and the manifest aside): capped at the total.
+      followProgressReport(child.process.stdout!, child, (key, value) => {
+        if (key === 'total_size' && /^\d+$/.test(value)) onProgress({ bytesWritten: Math.min(Number(value), totalBytes), totalBytes });
+      });
+    }
     await child.done;
+    onProgress?.({ bytesWritten: totalBytes, totalBytes });
     await commitTemp(temp, output);
   } catch (err) {
     await discardTemp(temp);

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
-import { createBundle, unpackBundle, type BundleProgress } from '../bundle/index.js';
+import { createBundle, unpackBundle } from '../bundle/index.js';
 import { InputError, checkWritableOutput } from '../io/index.js';
 import { parseManifest } from './manifest.js';
 import { readEmbeddedManifest } from './manifest-container.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { byteProgress, type ProgressListener } from './progress.js';
 
 export type PackOptions = {
   input: string;
@@ -12,16 +12,6 @@ export type PackOptions = {
   /** Bytes written into the bundle as it goes (`unit: 'bytes'`). */
   onProgress?: ProgressListener;
 };
-
-/** Adapts the bundle's byte counts to Progress events of `stage`, once the total is known. */
-function byteProgress(stage: string, listener: ProgressListener | undefined): ((p: BundleProgress) => void) | undefined {
-  if (!listener) return undefined;
-  let tracker: ProgressTracker | undefined;
-  return ({ bytesWritten, totalBytes }) => {
-    tracker ??= new ProgressTracker(stage, totalBytes, listener, { unit: 'bytes' });
-    tracker.progressTo(bytesWritten);
-  };
-}
 
 /**
  * Bundle an SDR file made by `encode` for storage: a zip (entries stored, not deflated) with the

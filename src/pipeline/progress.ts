@@ -36,6 +36,19 @@ export type Progress = {
 
 export type ProgressListener = (p: Progress) => void;
 
+/** Bytes done of a job that copies bytes (pack, unpack, encode's remux). */
+export type ByteCount = { bytesWritten: number; totalBytes: number };
+
+/** Adapts byte counts to Progress events of `stage` (`unit: 'bytes'`), once the total is known. */
+export function byteProgress(stage: string, listener: ProgressListener | undefined): ((p: ByteCount) => void) | undefined {
+  if (!listener) return undefined;
+  let tracker: ProgressTracker | undefined;
+  return ({ bytesWritten, totalBytes }) => {
+    tracker ??= new ProgressTracker(stage, totalBytes, listener, { unit: 'bytes' });
+    tracker.progressTo(bytesWritten);
+  };
+}
+
 /** How far back the ETA's speed looks: long enough to smooth x265's bursts, short enough to leave its slow start behind. */
 const RATE_WINDOW_S = 5;
 

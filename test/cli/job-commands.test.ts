@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrameReader, TEMP_MARK, binaries } from '../../src/io/index.js';
@@ -25,13 +25,23 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
     // Frames count as x264 writes them (ffmpeg's -progress report), not as they are handed to it:
     // it holds a look-ahead, so `sent` runs ahead, and once every frame is with it the events say
     // it is finishing while `frames` still climbs to the total.
-    const progress = lines.filter((l) => l['type'] === 'progress') as { frames: number; sent: number; eta: number | null; finishing?: true }[];
+    type Line = { type: string; stage: string; frames: number; sent: number; totalFrames: number; eta: number | null; unit?: string; finishing?: true };
+    const events = lines.filter((l) => l['type'] === 'progress') as Line[];
+    const progress = events.filter((l) => l.stage === 'encode');
     expect(progress.at(-1)).toMatchObject({ frames: 50, sent: 50, totalFrames: 50, finishing: true, eta: 0 });
     expect(progress.every((l, i) => l.frames <= l.sent && (i === 0 || l.frames >= progress[i - 1]!.frames))).toBe(true);
     expect(progress.some((l) => l.frames < l.sent)).toBe(true);
     const finishingFrom = progress.findIndex((l) => l.finishing);
     expect(finishingFrom).toBeGreaterThan(0);
     expect(progress.slice(finishingFrom).every((l) => l.finishing && l.sent === 50)).toBe(true);
+    // Then the remux that embeds the manifest, in bytes: the SDR stream's, all copied by the end.
+    const remux = events.slice(events.indexOf(progress.at(-1)!) + 1);
+    expect(remux.length).toBeGreaterThan(0);
+    expect(remux.every((l) => l.stage === 'remux' && l.unit === 'bytes')).toBe(true);
+    expect(remux.at(-1)).toMatchObject({ eta: 0, frames: remux.at(-1)!.totalFrames });
+    // The manifest and the rewritten headers make the output a little larger than the stream copied.
+    expect(remux.at(-1)!.totalFrames).toBeGreaterThan(0.9 * statSync(sdr).size);
+    expect(remux.at(-1)!.totalFrames).toBeLessThanOrEqual(statSync(sdr).size);
 
     const bundle = join(dir, 'sunset.zip');
     const p = await runCli(['pack', sdr, '-o', bundle]);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -228,6 +228,32 @@ describe('restore', () => {
       new InputError(plain, 'carries no duhdr manifest — restore needs SDR made by `duhdr encode`; for any other SDR use `duhdr upconvert`'),
     );
     expect(existsSync(join(dir, 'x.mkv'))).toBe(false);
+  });
+
+  it('reports the manifest remux in bytes, and a listener that throws fails it with nothing left behind', async () => {
+    const plain = join(dir, 'plain-for-progress.mkv');
+    await ffmpeg(['-i', sdr, '-map', '0', '-map', '-0:t', '-c', 'copy', plain]);
+    const text = (await readEmbeddedManifest(sdr))!;
+    const seen: { bytesWritten: number; totalBytes: number }[] = [];
+    const out = join(dir, 'with-progress.mkv');
+    await embedManifest(plain, out, text, { onProgress: (p) => seen.push(p) });
+    const total = statSync(plain).size;
+    // The clock starts at 0 before ffmpeg runs; counts never pass the stream copied and end on it.
+    expect(seen[0]).toEqual({ bytesWritten: 0, totalBytes: total });
+    expect(seen.at(-1)).toEqual({ bytesWritten: total, totalBytes: total });
+    expect(seen.every((p, i) => p.totalBytes === total && p.bytesWritten <= total && (i === 0 || p.bytesWritten >= seen[i - 1]!.bytesWritten))).toBe(true);
+    expect(await readEmbeddedManifest(out)).toBe(text);
+
+    // ffmpeg's own report (after its first) throws: the job fails with that error, as from any step.
+    const failed = join(dir, 'listener-threw.mkv');
+    await expect(embedManifest(plain, failed, text, {
+      onProgress: (p) => {
+        if (p.bytesWritten > 0) throw new Error('listener broke');
+      },
+    })).rejects.toThrow('listener broke');
+    expect(existsSync(failed)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(liveChildCount()).toBe(0);
   });
 
   it('refuses HDR input', async () => {

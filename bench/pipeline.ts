@@ -16,7 +16,8 @@
  * (white at 100 cd/m²). So restore is also timed against ffmpeg encoding duhdr's own restored
  * HDR with the same x265 settings ("content-matched"): the same x265 work, so the ratio shows
  * what duhdr's model and pipes add.
- * Prints fps of each, the output sizes, and the ratios duhdr/ffmpeg.
+ * Prints fps of each (medians), the output sizes, and the ratios duhdr/ffmpeg: of the medians and
+ * of each run's side-by-side pair.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,7 +86,9 @@ try {
   }
   for (const [job, r] of Object.entries(results)) {
     const [o, t] = [median(r.ours), median(r.theirs)];
-    console.log(`${job.padEnd(26)} ffmpeg ${t.toFixed(2)} fps   duhdr ${o.toFixed(2)} fps   ratio ${(o / t).toFixed(3)}`);
+    // Each run's own pair too: this machine's speed drifts between runs, and the spread shows by how much.
+    const pairs = r.ours.map((x, i) => (x / r.theirs[i]!).toFixed(3)).join(', ');
+    console.log(`${job.padEnd(26)} ffmpeg ${t.toFixed(2)} fps   duhdr ${o.toFixed(2)} fps   ratio ${(o / t).toFixed(3)}   (runs: ${pairs})`);
   }
   const size = async (f: string): Promise<string> => `${((await probe(f, { countFrames: false })).size / 1e6).toFixed(2)} MB`;
   console.log(`output sizes: SDR ffmpeg ${await size(join(dir, 'ffmpeg-sdr.mkv'))}, duhdr ${await size(sdr)}; ` +

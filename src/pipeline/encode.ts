@@ -160,7 +160,7 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
     };
     // Matroska copies the source's fonts (never a manifest) before ours is attached.
     const fonts = /\.mkv$/i.test(output) ? info.attachments.filter((a) => a.filename !== MANIFEST_ATTACHMENT).length : 0;
-    // A stream copy of the whole SDR (seconds for a film): progress of its own, in bytes.
+    // A stream copy of the whole SDR (tens of seconds for a film): progress of its own, in bytes.
     const onRemux = byteProgress('remux', options.onProgress);
     await embedManifest(intermediate, output, serializeManifest(manifest), { signal, knownAttachments: fonts, ...(onRemux ? { onProgress: onRemux } : {}) });
     const { size } = await stat(output);

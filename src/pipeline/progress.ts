@@ -24,7 +24,7 @@ export type Progress = {
   slowest: 'decode' | 'model' | 'encode' | null;
   /**
    * What `frames` counts when it is not frames: training steps (encode --adapt) or bytes (pack,
-   * unpack; `fps` is then bytes a second).
+   * unpack, encode's manifest remux; `fps` is then bytes a second).
    */
   unit?: 'steps' | 'bytes';
   /**
@@ -102,7 +102,7 @@ export class ProgressTracker {
     else this.#maybeEmit(performance.now());
   }
 
-  /** Work done so far, for jobs that count it themselves (pack and unpack count bytes). */
+  /** Work done so far, for jobs that count it themselves (bytes: see {@link byteProgress}). */
   progressTo(done: number): void {
     if (done <= this.#sent) return;
     this.#sent = done;

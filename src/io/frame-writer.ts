@@ -42,6 +42,11 @@ export type FrameWriterOptions = {
   /** Force the container (ffmpeg muxer name); by default chosen from the output's extension. */
   container?: string;
   /**
+   * MP4/MOV: move the index to the front once the video is written (default true). A second
+   * pass over the whole file, wasted when the file is only an intermediate that is remuxed.
+   */
+  faststart?: boolean;
+  /**
    * Called as the encoder writes frames out, with how many it has written (from ffmpeg's
    * `-progress` report, about twice a second, and once more with all of them at the end).
    * Frames handed to write() are not written yet: x264 and x265 hold dozens in their look-ahead.
@@ -305,7 +310,7 @@ async function buildArgs(o: FrameWriterOptions, temp: string): Promise<string[]>
     // The index at the front: players start at once, and a pipe reader needs no seeking. A colr
     // box with the colour tags (ffmpeg before 4.4 writes none unless asked). HEVC as hvc1, the
     // sample entry Apple's players require; ffmpeg's default, hev1, they refuse.
-    maps.push('-movflags', '+faststart+write_colr');
+    maps.push('-movflags', o.faststart === false ? '+write_colr' : '+faststart+write_colr');
     if (/265|hevc/i.test(o.encoder.codec)) maps.push('-tag:v', 'hvc1');
   }
   args.push(...maps, ...videoEncoderArgs(o.encoder, o.color, o.hdr10 ?? null));

@@ -104,6 +104,8 @@ async function encodeJob(options: EncodeOptions): Promise<JobResult> {
       color: SDR_BT709,
       copyStreamsFrom: input,
       copyLayout: info,
+      // The remux below rewrites the whole file anyway, and puts the index at the front then.
+      faststart: false,
       onEncoded: (n) => progress.encoderWrote(n),
       ...(signal ? { signal } : {}),
     });

@@ -37,6 +37,20 @@ export function processesMentioning(marker: string): number[] {
 export const SAMPLES = new URL('../../samples/', import.meta.url).pathname;
 export const sample = (name: string): string => join(SAMPLES, name);
 
+/** The names of an MP4/MOV file's top-level boxes, in file order (faststart: moov before mdat). */
+export function topLevelBoxes(file: string): string[] {
+  const data = readFileSync(file);
+  const names: string[] = [];
+  for (let at = 0; at + 8 <= data.length; ) {
+    let size = data.readUInt32BE(at);
+    if (size === 1) size = Number(data.readBigUInt64BE(at + 8)); // 64-bit size follows the name
+    names.push(data.toString('latin1', at + 4, at + 8));
+    if (size < 8) break; // 0: the box runs to the end of the file
+    at += size;
+  }
+  return names;
+}
+
 /**
  * Make a short HDR10 MP4 (x265, `hvc1`) that says it is Dolby Vision: a dvcC box (profile,
  * level 6, RPU and base layer present, the base layer's compatibility id) added to its sample

@@ -5,7 +5,7 @@ import {
   CanceledError, FfmpegError, FrameReader, FrameWriter, HDR10_PQ, InputError, SDR_BT709, TEMP_MARK,
   liveChildCount, probe, type Frame, type Hdr10Metadata,
 } from '../../src/io/index.js';
-import { ffmpeg, processesMentioning, tempDir } from '../helpers/media.js';
+import { ffmpeg, processesMentioning, tempDir, topLevelBoxes } from '../helpers/media.js';
 
 const HDR10: Hdr10Metadata = {
   masteringDisplay: {
@@ -19,9 +19,9 @@ const { dir, cleanup } = tempDir();
 const source = join(dir, 'source-pq.mkv');
 const sideStreams = join(dir, 'side.mkv');
 
-async function readAll(file: string): Promise<Frame[]> {
+async function readAll(file: string, format: 'yuv420p' | 'yuv420p10le' = 'yuv420p10le'): Promise<Frame[]> {
   const frames: Frame[] = [];
-  for await (const f of await FrameReader.open(file, { format: 'yuv420p10le' })) frames.push(f);
+  for await (const f of await FrameReader.open(file, { format })) frames.push(f);
   return frames;
 }
 
@@ -121,6 +121,25 @@ describe('FrameWriter', () => {
     expect(during.length).toBeGreaterThan(0);
     expect(during.every((r) => r.encoded < r.handed)).toBe(true);
     expect(reports.every((r, i) => i === 0 || r.encoded >= reports[i - 1]!.encoded)).toBe(true);
+  });
+
+  it('writes MP4 with its index at the front unless faststart is off (an intermediate that is remuxed)', async () => {
+    const write = async (output: string, faststart?: boolean): Promise<void> => {
+      const w = await FrameWriter.open({
+        output, width: 64, height: 36, format: 'yuv420p', frameRate: 24,
+        encoder: { codec: 'libx264', pixelFormat: 'yuv420p', crf: 30, preset: 'ultrafast' },
+        color: SDR_BT709, ...(faststart === undefined ? {} : { faststart }),
+      });
+      const frame = new Uint8Array(w.frameBytes);
+      for (let n = 0; n < 12; n++) await w.write(frame.fill(n * 20));
+      await w.finish();
+    };
+    const order = (file: string): string[] => topLevelBoxes(file).filter((b) => b === 'moov' || b === 'mdat');
+    await write(join(dir, 'front.mp4'));
+    await write(join(dir, 'back.mp4'), false);
+    expect(order(join(dir, 'front.mp4'))).toEqual(['moov', 'mdat']);
+    expect(order(join(dir, 'back.mp4'))).toEqual(['mdat', 'moov']);
+    expect((await readAll(join(dir, 'back.mp4'), 'yuv420p')).length).toBe(12);
   });
 
   it('fails with the error of an onEncoded listener that throws: no file, no process', async () => {

@@ -9,7 +9,7 @@ import {
   embedManifest, encode, pack, parseManifest, readEmbeddedManifest, restore, serializeManifest, upconvert, type JobResult,
 } from '../../src/pipeline/index.js';
 import { decodeAll, psnr10 } from '../helpers/frames.js';
-import { ffmpeg, processesMentioning, sample, tempDir } from '../helpers/media.js';
+import { ffmpeg, processesMentioning, sample, tempDir, topLevelBoxes } from '../helpers/media.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -194,6 +194,9 @@ describe('restore', () => {
     for (const file of [sdrMp4, hdrMp4]) {
       expect(tracks(file)).toEqual(['video:hvc1', 'audio:mp4a', 'subtitle:tx3g', 'data:text']);
       expect(readFileSync(file).includes('colr')).toBe(true);
+      // faststart: the index before the media. encode writes its intermediate without it (the
+      // manifest remux rewrites the file anyway) and the remux puts it in front.
+      expect(topLevelBoxes(file).filter((b) => b === 'moov' || b === 'mdat')).toEqual(['moov', 'mdat']);
     }
   });
 

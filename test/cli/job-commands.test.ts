@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FrameReader, TEMP_MARK, binaries } from '../../src/io/index.js';
@@ -275,8 +276,11 @@ describe('duhdr encode / restore / pack / unpack from the command line', () => {
 
   it('upconverts a plain SDR clip blind', async () => {
     const out = join(dir, 'up.mkv');
-    const r = await runCli(['upconvert', sample('city-sdr.mkv'), '-o', out, '--preset', 'hdr10-x265', '--peak', '600']);
+    const r = await runCli(['upconvert', sample('city-sdr.mkv'), '-o', out, '--preset', 'hdr10-x265', '--peak', '600', '--verbose']);
     expect(r.code).toBe(0);
+    // The SDR decoder gets a thread per four cores, not ffmpeg's default of one per core and more.
+    const decoder = r.stderr.split('\n').find((l) => / -f rawvideo .*pipe:1$/.test(l));
+    expect(decoder).toContain(` -threads ${Math.max(1, Math.floor(availableParallelism() / 4))} -i ${sample('city-sdr.mkv')} `);
     const probe = await runCli(['probe', '--json', out]);
     const v = (JSON.parse(probe.stdout) as { video: { dynamicRange: string; hdr10: { masteringDisplay: { maxLuminance: number } } } }).video;
     expect(v.dynamicRange).toBe('pq');

@@ -260,6 +260,40 @@ describe('restore', () => {
     expect(liveChildCount()).toBe(0);
   });
 
+  it('stops cleanly on abort and when its encoder dies: no output, no temp file, no ffmpeg left', async () => {
+    // A private copy: its path names only this restore's decoder and encoder.
+    const input = join(dir, 'restore-faults-sdr.mkv');
+    copyFileSync(sdr, input);
+    const controller = new AbortController();
+    const aborted = join(dir, 'restore-aborted.mkv');
+    const err = await restore({
+      input, output: aborted, signal: controller.signal,
+      onProgress: (p) => { if ((p.sent ?? p.frames) >= 5) controller.abort(); },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CanceledError);
+    expect(existsSync(aborted)).toBe(false);
+
+    const killedOut = join(dir, 'restore-killed.mkv');
+    let killed = 0;
+    const died = await restore({
+      input, output: killedOut,
+      onProgress: (p) => {
+        if ((p.sent ?? p.frames) >= 5 && !killed) {
+          // The encoder is the ffmpeg writing our temporary output.
+          for (const pid of processesMentioning(`restore-killed${TEMP_MARK}`)) process.kill(pid, 'SIGKILL');
+          killed++;
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(killed).toBe(1);
+    expect(died).toBeInstanceOf(FfmpegError);
+    expect((died as Error).message).toMatch(/^encoding .*restore-killed\.mkv: ffmpeg was killed by SIGKILL/);
+    expect(existsSync(killedOut)).toBe(false);
+    expect(temps()).toEqual([]);
+    expect(processesMentioning(input)).toEqual([]);
+    expect(liveChildCount()).toBe(0);
+  });
+
   it('refuses HDR input', async () => {
     await expect(restore({ input: sample('city-pq.mkv'), output: join(dir, 'x.mkv') })).rejects.toThrow(/city-pq\.mkv: is already HDR \(PQ\)/);
   });

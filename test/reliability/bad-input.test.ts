@@ -167,7 +167,7 @@ describe('two runs writing the same output', () => {
 });
 
 describe('every shipped SDR preset encodes (AV1 where the ffmpeg found has libaom)', () => {
-  for (const [preset, codec] of [['x265-crf', 'hevc'], ['x265-2mbps', 'hevc'], ['av1-crf', 'av1']] as const) {
+  for (const [preset, codec] of [['x264-crf', 'h264'], ['x264-4mbps', 'h264'], ['x265-crf', 'hevc'], ['x265-2mbps', 'hevc'], ['av1-crf', 'av1']] as const) {
     it(`${preset} -> ${codec}`, async () => {
       const output = out(`preset-${preset}`);
       const r = await runCli(['encode', f('small-pq.mkv'), '-o', output, '--preset', preset]);

@@ -325,7 +325,7 @@ describe('restore', () => {
 
 describe('each HDR sample round-trips through the classical model', () => {
   // city-pq.mkv is covered above (restored losslessly: 49.9 dB). These restore with x265
-  // ultrafast at the preset's CRF 18 to stay quick. Measured (scratch/sample-rt.ts, this build):
+  // ultrafast at the preset's CRF 18 to stay quick. Measured with this very encode and restore:
   // forest 46.42 dB, interior 48.30 dB, sunset (HLG, on its code values) 45.73 dB. The 8-bit SDR's
   // compressed highlights cap them; 2 dB below leaves room for other encoder builds, while a
   // broken inverse (a wrong peak or transfer) costs more than 10 dB and classical-bt2390's flat
